@@ -1,0 +1,48 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/config.h"
+
+namespace ecocase::common {
+
+// Every setting of ecocase-server, with its default (see `ecocase-server --help`).
+const std::vector<ConfigKey>& ServerConfigKeys();
+
+// The server's settings, typed and validated.
+struct ServerConfig {
+  std::string listen;
+  bool plaintext = false;
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  std::string tls_client_ca_file;
+
+  std::string db_host;
+  int db_port = 3306;
+  std::string db_socket;
+  std::string db_user;
+  std::string db_name;
+  std::string db_password;  // Resolved from ECOCASE_DB_PASSWORD or db_password_file.
+  int db_pool_size = 8;
+  absl::Duration db_acquire_timeout;
+  absl::Duration db_connect_timeout;
+  absl::Duration db_io_timeout;
+  absl::Duration db_startup_timeout;
+
+  int max_threads = 16;
+  absl::Duration health_probe_interval;
+  absl::Duration shutdown_grace;
+  std::string calendar_file;
+  std::string replica_id;
+  std::string log_level;
+  bool migrate_only = false;
+  bool test_hooks = false;
+};
+
+// Types and validates the merged settings; INVALID_ARGUMENT names the bad setting.
+absl::StatusOr<ServerConfig> ParseServerConfig(const Config& config);
+
+}  // namespace ecocase::common
