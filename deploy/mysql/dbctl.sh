@@ -8,6 +8,7 @@
 #   dbctl.sh env    <dir>              print db.env of an initialised instance
 #
 # Layout of <dir>: data/ my.cnf mysqld.sock mysqld.pid mysqld.log port db.env
+# (db.env is mode 0600: it holds the password of the ecocase account).
 # stdout carries only the KEY=VALUE lines of db.env, so callers can eval them;
 # all progress goes to stderr.
 set -euo pipefail
@@ -44,12 +45,12 @@ set_paths() {
   initialized=$dir/.initialized
   provisioned=$dir/.provisioned
   socket=$dir/mysqld.sock
-  # sun_path holds 107 bytes; a deep <dir> gets a short socket path under the
-  # temp dir instead, stable per <dir> so restarts find it again.
+  # sun_path holds 107 bytes; a deep <dir> gets a short socket path in /tmp
+  # instead (not $TMPDIR, which may differ between calls), stable per <dir>.
   if (( ${#socket} > 100 )); then
     local hash
     hash=$(printf '%s' "$dir" | sha1sum | cut -c1-12)
-    socket=${TMPDIR:-/tmp}/ecocase-db-$hash/mysqld.sock
+    socket=/tmp/ecocase-db-$hash/mysqld.sock
     mkdir -p "$(dirname "$socket")"
     chmod 700 "$(dirname "$socket")"
   fi
@@ -136,6 +137,12 @@ innodb_flush_log_at_trx_commit = 1
 innodb_buffer_pool_size = 128M
 max_connections = 500
 skip-log-bin
+
+# For "mariadb --defaults-file=<dir>/my.cnf": the client's own default is utf8mb3.
+[client]
+socket = $socket
+${port_line}
+default-character-set = utf8mb4
 EOF
   mv -f "$cnf.tmp" "$cnf"
 }
@@ -206,13 +213,14 @@ launch() {   # launch PORT
   write_cnf "$port"
   log_start=$(( $(stat -c %s "$errlog" 2>/dev/null || echo 0) + 1 ))
   # setsid + nohup: the server must outlive the shell that started it.
-  setsid nohup mariadbd --defaults-file="$cnf" </dev/null >>"$errlog" 2>&1 &
+  # The lock fd is closed for it, or the server would hold the lock forever.
+  setsid nohup mariadbd --defaults-file="$cnf" </dev/null >>"$errlog" 2>&1 9>&- &
   pid=$!
   deadline=$((SECONDS + READY_TIMEOUT))
   while :; do
     if ! alive "$pid"; then
       if tail -c "+$log_start" "$errlog" | grep -qiE "bind on tcp/ip port|address already in use"; then
-        log "port $port is taken, trying another"
+        log "port $port is taken"
         return 3
       fi
       tail -n 30 "$errlog" >&2
@@ -340,8 +348,9 @@ fi
 set_paths "$target"
 
 # One dbctl at a time per <dir>: parallel tests may share an instance.
-exec 9>"$dir/.dbctl.lock"
-flock 9
+readonly LOCK_TIMEOUT=120
+exec 9>"$dir/.dbctl.lk"
+flock -w "$LOCK_TIMEOUT" 9 || die "another dbctl.sh holds $dir/.dbctl.lk for over ${LOCK_TIMEOUT}s"
 
 case $cmd in
   start)

@@ -105,6 +105,7 @@ absl::StatusOr<PooledConnection> ConnectionPool::Acquire() {
 absl::StatusOr<PooledConnection> ConnectionPool::Acquire(absl::Duration wait) {
   std::unique_ptr<sql::Connection> conn;
   absl::Time idle_since;
+  absl::Time last_loss;
   {
     absl::MutexLock lock(&mu_);
     auto available = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
@@ -120,13 +121,14 @@ absl::StatusOr<PooledConnection> ConnectionPool::Acquire(absl::Duration wait) {
       conn = std::move(idle_.back().conn);
       idle_since = idle_.back().since;
       idle_.pop_back();
+      last_loss = last_loss_;
     } else {
       ++open_;  // Reserve the slot, then connect without holding the lock.
     }
   }
   if (conn != nullptr) {
     bool usable = true;
-    if (absl::Now() - idle_since >= options_.validate_idle_after) {
+    if (idle_since <= last_loss || absl::Now() - idle_since >= options_.validate_idle_after) {
       try {
         usable = conn->isValid();
       } catch (const sql::SQLException&) {
@@ -158,6 +160,7 @@ void ConnectionPool::Release(std::unique_ptr<sql::Connection> conn, bool broken)
   absl::MutexLock lock(&mu_);
   if (broken) {
     --open_;
+    last_loss_ = absl::Now();
   } else {
     idle_.push_back({std::move(conn), absl::Now()});
   }

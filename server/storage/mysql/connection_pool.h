@@ -78,6 +78,9 @@ class ConnectionPool final {
   mutable absl::Mutex mu_;
   std::vector<Idle> idle_ ABSL_GUARDED_BY(mu_);
   int open_ ABSL_GUARDED_BY(mu_) = 0;  // Lent plus idle, plus slots being opened.
+  // When a connection was last found dead: idle connections older than that are checked
+  // before use, since a database restart kills them all at once.
+  absl::Time last_loss_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
 
   absl::Mutex probe_mu_;
   std::unique_ptr<sql::Connection> probe_conn_ ABSL_GUARDED_BY(probe_mu_);

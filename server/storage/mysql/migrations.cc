@@ -15,6 +15,7 @@
 #include "security/sha256.h"
 #include "storage/mysql/mysql_error.h"
 #include "storage/mysql/sql_script.h"
+#include "storage/mysql/transaction.h"
 
 namespace ecocase::storage::mysql {
 namespace {
@@ -150,15 +151,17 @@ absl::StatusOr<MigrationReport> ApplyMigrations(ConnectionPool& pool,
 }
 
 absl::StatusOr<int> CurrentSchemaVersion(ConnectionPool& pool) {
-  auto conn = pool.Acquire();
-  if (!conn.ok()) return conn.status();
-  try {
-    return SelectInt(conn->get(), kSelectMaxVersion);
-  } catch (const sql::SQLException& e) {
-    if (e.getErrorCode() == 1146) return 0;  // No schema_migrations table yet.
-    if (IsConnectionLost(e.getErrorCode())) conn->MarkBroken();
-    return StatusFromSqlException(e, "read schema version");
-  }
+  int version = 0;
+  absl::Status s = RunWithConnection(pool, "read schema version", [&](sql::Connection& c) {
+    try {
+      version = SelectInt(c, kSelectMaxVersion);
+    } catch (const sql::SQLException& e) {
+      if (e.getErrorCode() != 1146) throw;  // 1146: no schema_migrations table yet.
+    }
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return version;
 }
 
 }  // namespace ecocase::storage::mysql

@@ -63,13 +63,18 @@ absl::Status RunInTransaction(ConnectionPool& pool, absl::string_view operation,
 
 absl::Status RunWithConnection(ConnectionPool& pool, absl::string_view operation,
                                absl::FunctionRef<absl::Status(sql::Connection&)> body) {
-  auto conn = pool.Acquire();
-  if (!conn.ok()) return conn.status();
-  try {
-    return body(conn->get());
-  } catch (const sql::SQLException& e) {
-    if (IsConnectionLost(e.getErrorCode())) conn->MarkBroken();
-    return StatusFromSqlException(e, operation);
+  // One more try on a fresh connection when the first one turns out dead (a restarted
+  // database); reads change nothing, so running them again is safe.
+  for (int attempt = 1;; ++attempt) {
+    auto conn = pool.Acquire();
+    if (!conn.ok()) return conn.status();
+    try {
+      return body(conn->get());
+    } catch (const sql::SQLException& e) {
+      bool lost = IsConnectionLost(e.getErrorCode());
+      if (lost) conn->MarkBroken();
+      if (!lost || attempt == 2) return StatusFromSqlException(e, operation);
+    }
   }
 }
 

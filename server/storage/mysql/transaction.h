@@ -43,6 +43,7 @@ absl::Status RunInTransaction(ConnectionPool& pool, absl::string_view operation,
                               TransactionOptions options = {});
 
 // Runs `body` on a pooled connection without a transaction (reads), mapping exceptions.
+// A connection found dead is replaced and `body` run once more.
 absl::Status RunWithConnection(ConnectionPool& pool, absl::string_view operation,
                                absl::FunctionRef<absl::Status(sql::Connection&)> body);
 
