@@ -16,9 +16,11 @@
 #include "common/log.h"
 #include "common/regulatory_time.h"
 #include "common/server_config.h"
+#include "common/sweep_scheduler.h"
 #include "domain/working_calendar.h"
 #include "storage/mysql/connection_pool.h"
 #include "storage/mysql/migrations.h"
+#include "storage/mysql/mysql_lease_store.h"
 #include "storage/mysql/mysql_system_repository.h"
 
 namespace {
@@ -143,6 +145,12 @@ int main(int argc, char** argv) {
   auto health = std::make_unique<ecocase::api::HealthMonitor>(
       (*server)->health(), [&pool] { return pool.Probe(); }, config->health_probe_interval);
 
+  // Periodic jobs (expiry, overdue and offline sweeps) run in one replica at a time; each
+  // capability registers its jobs here with AddJob before Start.
+  ecocase::storage::mysql::MysqlLeaseStore lease_store(pool);
+  ecocase::common::SweepScheduler sweeps(lease_store, clock, config->replica_id);
+  if (auto s = sweeps.Start(absl::Seconds(5)); !s.ok()) return Fail("sweeps", s);
+
   std::string host = config->listen.substr(0, config->listen.rfind(':'));
   Log(LogLevel::kInfo, "serving")
       .Str("address", absl::StrCat(host, ":", (*server)->port()))
@@ -159,6 +167,7 @@ int main(int argc, char** argv) {
       .Str("signal", signal_number == SIGTERM ? "SIGTERM" : "SIGINT")
       .Int("grace_ms", absl::ToInt64Milliseconds(config->shutdown_grace));
   health->Drain();
+  sweeps.Stop();  // Hands leases over to the other replicas at once.
   (*server)->Shutdown(config->shutdown_grace);
   health.reset();
   Log(LogLevel::kInfo, "stopped");
