@@ -2,6 +2,7 @@
 // TLS, and health following a real database outage.
 #include <grpcpp/create_channel.h>
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/security/credentials.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -113,6 +114,43 @@ TEST(ServerTest, HealthIsServingAndServerInfoReportsSchemaAndCalendar) {
   EXPECT_FALSE(info.calendar_sources().empty());
   EXPECT_GT(info.server_time().seconds(), 0);
   EXPECT_GE(info.regulatory_date().year(), 2025);
+}
+
+// Server reflection answers list_services. Debian ships no reflection .proto, so the
+// request is encoded by hand: field 7 (list_services), an empty string.
+TEST(ServerTest, ReflectionListsOurServices) {
+  auto schema = testing::TestSchema::Create("refl");
+  ServerHarness harness(schema->options(), Plaintext());
+  grpc::GenericStub stub(PlaintextChannel(harness.port()));
+  grpc::CompletionQueue cq;
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  void* tag = nullptr;
+  bool ok = false;
+  auto call = stub.PrepareCall(
+      &ctx, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", &cq);
+  call->StartCall(reinterpret_cast<void*>(1));
+  ASSERT_TRUE(cq.Next(&tag, &ok) && ok);
+  const char kListServices[] = {0x3a, 0x00};
+  grpc::Slice slice(kListServices, sizeof(kListServices));
+  grpc::ByteBuffer request(&slice, 1);
+  call->Write(request, reinterpret_cast<void*>(2));
+  ASSERT_TRUE(cq.Next(&tag, &ok) && ok);
+  grpc::ByteBuffer response;
+  call->Read(&response, reinterpret_cast<void*>(3));
+  ASSERT_TRUE(cq.Next(&tag, &ok) && ok);
+  std::vector<grpc::Slice> slices;
+  ASSERT_TRUE(response.Dump(&slices).ok());
+  std::string bytes;
+  for (const auto& sl : slices) bytes.append(reinterpret_cast<const char*>(sl.begin()), sl.size());
+  EXPECT_THAT(bytes, ::testing::HasSubstr("ecocase.v1.SystemService"));
+  EXPECT_THAT(bytes, ::testing::HasSubstr("grpc.health.v1.Health"));
+  ctx.TryCancel();
+  grpc::Status finished;
+  call->Finish(&finished, reinterpret_cast<void*>(4));
+  cq.Shutdown();
+  while (cq.Next(&tag, &ok)) {
+  }
 }
 
 TEST(ServerTest, ListenerThatCannotBindIsAnError) {
