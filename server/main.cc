@@ -61,8 +61,10 @@ absl::StatusOr<ecocase::domain::WorkingCalendar> LoadCalendar(const std::string&
   auto text = ecocase::common::ReadFileToString(file);
   if (!text.ok()) return text.status();
   auto schedule = ecocase::domain::ParseHolidaySchedule(*text);
-  if (!schedule.ok()) return schedule.status();
-  return ecocase::domain::WorkingCalendar::Create({*std::move(schedule)});
+  if (!schedule.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(file, ": ", schedule.status().message()));
+  }
+  return ecocase::domain::DefaultWorkingCalendar({*std::move(schedule)});
 }
 
 // The database may start after us (systemd, compose): keep trying for a bounded time.

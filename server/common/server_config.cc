@@ -30,7 +30,7 @@ const std::vector<ConfigKey>& ServerConfigKeys() {
       {"max_threads", "16", "threads serving RPCs at most"},
       {"health_probe_interval", "1s", "how often health checks the database"},
       {"shutdown_grace", "10s", "on SIGTERM, how long in-flight RPCs may take to finish"},
-      {"calendar_file", "", "holiday schedule file; default: the one built in"},
+      {"calendar_file", "", "holiday schedule file adding years to the built-in 2025-2026 schedule"},
       {"replica_id", "", "name of this replica for sweep leases; default host:pid"},
       {"log_level", "info", "debug, info, warning or error"},
       {"migrate_only", "false", "apply database migrations, then exit"},

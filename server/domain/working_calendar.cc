@@ -364,8 +364,9 @@ Deadline WorkingCalendar::ComputeDeadline(absl::Time start, const DeadlineRule& 
   return deadline;
 }
 
-absl::StatusOr<WorkingCalendar> DefaultWorkingCalendar() {
-  std::vector<HolidaySchedule> schedules;
+absl::StatusOr<WorkingCalendar> DefaultWorkingCalendar(
+    std::vector<HolidaySchedule> additional) {
+  std::vector<HolidaySchedule> schedules = std::move(additional);
   for (const common::EmbeddedFile& file : embedded::EmbeddedCalendars()) {
     absl::StatusOr<HolidaySchedule> schedule =
         ParseHolidaySchedule(std::string_view(file.contents.data(), file.contents.size()));

@@ -141,8 +141,11 @@ class WorkingCalendar final {
   std::map<absl::CivilDay, DayKind> overrides_;  // Holidays and workdays, loaded years only.
 };
 
-// The calendar compiled into the server from deploy/calendar/cn-holidays.txt. Returns the
-// parse or merge error, prefixed with the file name, if the embedded data is malformed.
-absl::StatusOr<WorkingCalendar> DefaultWorkingCalendar();
+// The calendar compiled into the server from deploy/calendar/cn-holidays.txt, plus
+// `additional` schedules (an operator's file adding years not built in; a year declared
+// twice is INVALID_ARGUMENT). Returns the parse or merge error, prefixed with the file
+// name, if the embedded data is malformed.
+absl::StatusOr<WorkingCalendar> DefaultWorkingCalendar(
+    std::vector<HolidaySchedule> additional = {});
 
 }  // namespace ecocase::domain

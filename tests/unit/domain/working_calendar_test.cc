@@ -534,3 +534,24 @@ TEST(ValidateDeadlineRuleTest, ChecksAmountAndUnit) {
 
 }  // namespace
 }  // namespace ecocase::domain
+
+namespace ecocase::domain {
+namespace {
+
+TEST(CalendarOverrideTest, OperatorFileAddsYearsButCannotRedeclareBuiltInOnes) {
+  auto extra = ParseHolidaySchedule(
+      "year 2027 source \"test notice\"\n2027-01-01 holiday 元旦\n");
+  ASSERT_TRUE(extra.ok()) << extra.status();
+  auto calendar = DefaultWorkingCalendar({*extra});
+  ASSERT_TRUE(calendar.ok()) << calendar.status();
+  EXPECT_EQ(calendar->LoadedYears(), (std::vector<int>{2025, 2026, 2027}));
+  EXPECT_FALSE(calendar->IsWorkingDay(absl::CivilDay(2027, 1, 1)));  // A Friday, declared off.
+
+  auto again = ParseHolidaySchedule("year 2026 source \"x\"\n");
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(DefaultWorkingCalendar({*again}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace ecocase::domain
