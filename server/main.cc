@@ -1,27 +1,19 @@
-// ecocase-server: wiring only. config -> pool -> migrations -> repositories -> services
-// -> server; then wait for SIGTERM/SIGINT and shut down gracefully.
+// ecocase-server: reads the configuration, starts the Application (app/application.h:
+// pool -> migrations -> repositories -> services -> server), then waits for SIGTERM/SIGINT
+// and shuts down gracefully.
 #include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <memory>
-#include <thread>
 
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
-#include "api/health_monitor.h"
-#include "api/server.h"
-#include "api/system_service.h"
-#include "api/test_hook_service.h"
+#include "app/application.h"
 #include "common/clock.h"
+#include "common/config.h"
 #include "common/log.h"
 #include "common/regulatory_time.h"
 #include "common/server_config.h"
-#include "common/sweep_scheduler.h"
 #include "domain/working_calendar.h"
-#include "storage/mysql/connection_pool.h"
-#include "storage/mysql/migrations.h"
-#include "storage/mysql/mysql_lease_store.h"
-#include "storage/mysql/mysql_system_repository.h"
 
 namespace {
 
@@ -67,18 +59,6 @@ absl::StatusOr<ecocase::domain::WorkingCalendar> LoadCalendar(const std::string&
   return ecocase::domain::DefaultWorkingCalendar({*std::move(schedule)});
 }
 
-// The database may start after us (systemd, compose): keep trying for a bounded time.
-absl::Status WaitForDatabase(ecocase::storage::mysql::ConnectionPool& pool,
-                             absl::Duration timeout) {
-  absl::Time deadline = absl::Now() + timeout;
-  while (true) {
-    absl::Status s = pool.Probe();
-    if (s.ok() || absl::Now() >= deadline) return s;
-    Log(LogLevel::kWarning, "waiting_for_database").Str("error", s.message());
-    absl::SleepFor(absl::Seconds(1));
-  }
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -115,51 +95,44 @@ int main(int argc, char** argv) {
     }
   }
 
-  ecocase::storage::mysql::ConnectionPool pool(DbOptionsFrom(*config));
-  if (auto s = WaitForDatabase(pool, config->db_startup_timeout); !s.ok()) {
-    return Fail("database", s);
+  ecocase::app::ApplicationOptions options;
+  options.db = DbOptionsFrom(*config);
+  options.db_startup_timeout = config->db_startup_timeout;
+  options.server.listen_address = config->listen;
+  options.server.plaintext = config->plaintext;
+  options.server.tls_cert_file = config->tls_cert_file;
+  options.server.tls_key_file = config->tls_key_file;
+  options.server.tls_client_ca_file = config->tls_client_ca_file;
+  options.server.max_threads = config->max_threads;
+  options.auth.access_token_ttl = config->access_token_ttl;
+  options.auth.refresh_token_ttl = config->refresh_token_ttl;
+  options.auth.login_max_failures = config->login_max_failures;
+  options.auth.login_failure_window = config->login_failure_window;
+  options.auth.login_lockout = config->login_lockout;
+  options.auth.city_code = config->city_code;
+  options.passwords.pbkdf2_iterations = config->password_hash_iterations;
+  options.health_probe_interval = config->health_probe_interval;
+  options.idempotency_retention = config->idempotency_retention;
+  options.replica_id = config->replica_id;
+  options.test_hooks = config->test_hooks;
+  options.bootstrap_admin_password = config->bootstrap_admin_password;
+
+  if (config->migrate_only) {
+    if (auto s = ecocase::app::Application::Migrate(options); !s.ok()) {
+      return Fail("migrations", s);
+    }
+    return 0;
   }
-  auto migrations = ecocase::storage::mysql::LoadMigrations(
-      ecocase::embedded::EmbeddedMigrations());
-  if (!migrations.ok()) return Fail("migrations", migrations.status());
-  auto report = ecocase::storage::mysql::ApplyMigrations(pool, *migrations);
-  if (!report.ok()) return Fail("migrations", report.status());
-  Log(LogLevel::kInfo, "schema_ready")
-      .Int("schema_version", report->schema_version)
-      .Int("applied_now", static_cast<int64_t>(report->applied_now.size()));
-  if (config->migrate_only) return 0;
-
-  ecocase::storage::mysql::MysqlSystemRepository system_repository(pool);
-  ecocase::api::SystemServiceImpl system_service(system_repository, *calendar, clock);
-  ecocase::api::TestHookServiceImpl test_hook_service;
-  std::vector<grpc::Service*> services = {&system_service};
-  if (config->test_hooks) services.push_back(&test_hook_service);
-
-  ecocase::api::ServerOptions server_options;
-  server_options.listen_address = config->listen;
-  server_options.plaintext = config->plaintext;
-  server_options.tls_cert_file = config->tls_cert_file;
-  server_options.tls_key_file = config->tls_key_file;
-  server_options.tls_client_ca_file = config->tls_client_ca_file;
-  server_options.max_threads = config->max_threads;
-  auto server = ecocase::api::GrpcServer::Start(server_options, services);
-  if (!server.ok()) return Fail("listen", server.status());
-  auto health = std::make_unique<ecocase::api::HealthMonitor>(
-      (*server)->health(), [&pool] { return pool.Probe(); }, config->health_probe_interval);
-
-  // Periodic jobs (expiry, overdue and offline sweeps) run in one replica at a time; each
-  // capability registers its jobs here with AddJob before Start.
-  ecocase::storage::mysql::MysqlLeaseStore lease_store(pool);
-  ecocase::common::SweepScheduler sweeps(lease_store, clock, config->replica_id);
-  if (auto s = sweeps.Start(absl::Seconds(5)); !s.ok()) return Fail("sweeps", s);
+  auto app = ecocase::app::Application::Start(options, *calendar, clock);
+  if (!app.ok()) return Fail("startup", app.status());
 
   std::string host = config->listen.substr(0, config->listen.rfind(':'));
   Log(LogLevel::kInfo, "serving")
-      .Str("address", absl::StrCat(host, ":", (*server)->port()))
+      .Str("address", absl::StrCat(host, ":", (*app)->port()))
       .Bool("tls", !config->plaintext)
       .Str("replica", config->replica_id);
   // A line for scripts and people; the port matters when listen asked for port 0.
-  std::printf("ecocase-server listening on %s:%d (%s)\n", host.c_str(), (*server)->port(),
+  std::printf("ecocase-server listening on %s:%d (%s)\n", host.c_str(), (*app)->port(),
               config->plaintext ? "plaintext" : "TLS");
   std::fflush(stdout);
 
@@ -168,10 +141,7 @@ int main(int argc, char** argv) {
   Log(LogLevel::kInfo, "shutting_down")
       .Str("signal", signal_number == SIGTERM ? "SIGTERM" : "SIGINT")
       .Int("grace_ms", absl::ToInt64Milliseconds(config->shutdown_grace));
-  health->Drain();
-  sweeps.Stop();  // Hands leases over to the other replicas at once.
-  (*server)->Shutdown(config->shutdown_grace);
-  health.reset();
+  (*app)->Shutdown(config->shutdown_grace);
   Log(LogLevel::kInfo, "stopped");
   return 0;
 }

@@ -6,8 +6,10 @@
 
 namespace ecocase::api {
 
-// The one place absl::Status becomes grpc::Status: the canonical codes are numerically
-// identical, so the code is kept and the message passed on.
+// The one place absl::Status becomes grpc::Status. The canonical codes are numerically
+// identical; the message is kept, and the details carry a google.rpc.Status with an
+// ErrorInfo{reason, domain="ecocase"} and, for a field error (common/errors.h), a
+// google.rpc.BadRequest field violation (AIP-193).
 grpc::Status ToGrpcStatus(const absl::Status& status);
 
 }  // namespace ecocase::api

@@ -26,7 +26,7 @@ struct ServerOptions {
   std::string tls_client_ca_file;
   // Threads the synchronous server may use for RPCs in all; sized with the database pool
   // because every unary handler blocks on Connector/C++.
-  int max_threads = 16;
+  int max_threads = 64;
 };
 
 // The gRPC server with ecocase's fixed parts: health (grpc.health.v1), reflection, one log

@@ -27,7 +27,9 @@ const std::vector<ConfigKey>& ServerConfigKeys() {
       {"db_connect_timeout", "3s", "timeout to open a database connection"},
       {"db_io_timeout", "30s", "read/write timeout of a database connection"},
       {"db_startup_timeout", "60s", "how long startup waits for the database to answer"},
-      {"max_threads", "16", "threads serving RPCs at most"},
+      {"max_threads", "64",
+       "threads serving RPCs at most; beyond them a call gets RESOURCE_EXHAUSTED (the database "
+       "pool bounds the work in flight)"},
       {"health_probe_interval", "1s", "how often health checks the database"},
       {"shutdown_grace", "10s", "on SIGTERM, how long in-flight RPCs may take to finish"},
       {"calendar_file", "", "holiday schedule file adding years to the built-in 2025-2026 schedule"},
@@ -35,6 +37,18 @@ const std::vector<ConfigKey>& ServerConfigKeys() {
       {"log_level", "info", "debug, info, warning or error"},
       {"migrate_only", "false", "apply database migrations, then exit"},
       {"test_hooks", "false", "register TestHookService (fault tests only)"},
+      {"city_code", "410800",
+       "the bureau's area (GB/T 2260); a jurisdiction covering it sees everything"},
+      {"access_token_ttl", "8h", "lifetime of an access token"},
+      {"refresh_token_ttl", "168h", "lifetime of a refresh token"},
+      {"password_hash_iterations", "600000",
+       "PBKDF2-HMAC-SHA256 iterations for new password hashes (OWASP floor 600000)"},
+      {"login_max_failures", "5", "failed sign-ins per user or address before a lockout"},
+      {"login_failure_window", "15m", "window in which failed sign-ins are counted"},
+      {"login_lockout", "15m", "how long a throttled user or address must wait"},
+      {"idempotency_retention", "168h", "how long request_ids are remembered (at least 7 days)"},
+      {"bootstrap_admin_password", "",
+       "if no ADMIN exists, create user `admin` with this password", /*env_only=*/true},
   };
   return *keys;
 }
@@ -83,6 +97,27 @@ absl::StatusOr<ServerConfig> ParseServerConfig(const Config& c) {
   }
   ECOCASE_ASSIGN_OR_RETURN(s.migrate_only, c.GetBool("migrate_only"));
   ECOCASE_ASSIGN_OR_RETURN(s.test_hooks, c.GetBool("test_hooks"));
+  s.city_code = c.Get("city_code");
+  if (s.city_code.size() != 6 || s.city_code.find_first_not_of("0123456789") != std::string::npos) {
+    return absl::InvalidArgumentError("city_code must be a six-digit GB/T 2260 code");
+  }
+  ECOCASE_ASSIGN_OR_RETURN(s.access_token_ttl, c.GetDuration("access_token_ttl"));
+  ECOCASE_ASSIGN_OR_RETURN(s.refresh_token_ttl, c.GetDuration("refresh_token_ttl"));
+  ECOCASE_ASSIGN_OR_RETURN(s.password_hash_iterations,
+                           c.GetInt("password_hash_iterations", 1, 10000000));
+  ECOCASE_ASSIGN_OR_RETURN(s.login_max_failures, c.GetInt("login_max_failures", 1, 1000));
+  ECOCASE_ASSIGN_OR_RETURN(s.login_failure_window, c.GetDuration("login_failure_window"));
+  ECOCASE_ASSIGN_OR_RETURN(s.login_lockout, c.GetDuration("login_lockout"));
+  ECOCASE_ASSIGN_OR_RETURN(s.idempotency_retention, c.GetDuration("idempotency_retention"));
+  if (s.idempotency_retention < absl::Hours(24 * 7)) {
+    return absl::InvalidArgumentError(
+        "idempotency_retention must be at least 168h: mobile clients retry for days");
+  }
+  if (s.access_token_ttl <= absl::ZeroDuration() || s.refresh_token_ttl < s.access_token_ttl) {
+    return absl::InvalidArgumentError(
+        "access_token_ttl must be positive and refresh_token_ttl at least as long");
+  }
+  s.bootstrap_admin_password = c.Get("bootstrap_admin_password");
   if (s.health_probe_interval < absl::Milliseconds(50)) {
     return absl::InvalidArgumentError("health_probe_interval must be at least 50ms");
   }

@@ -32,7 +32,7 @@ struct ServerConfig {
   absl::Duration db_io_timeout;
   absl::Duration db_startup_timeout;
 
-  int max_threads = 16;
+  int max_threads = 64;
   absl::Duration health_probe_interval;
   absl::Duration shutdown_grace;
   std::string calendar_file;
@@ -40,6 +40,17 @@ struct ServerConfig {
   std::string log_level;
   bool migrate_only = false;
   bool test_hooks = false;
+
+  // Identity and write conventions.
+  std::string city_code;
+  absl::Duration access_token_ttl;
+  absl::Duration refresh_token_ttl;
+  int password_hash_iterations = 600000;
+  int login_max_failures = 5;
+  absl::Duration login_failure_window;
+  absl::Duration login_lockout;
+  absl::Duration idempotency_retention;
+  std::string bootstrap_admin_password;
 };
 
 // Types and validates the merged settings; INVALID_ARGUMENT names the bad setting.

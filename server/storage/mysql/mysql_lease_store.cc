@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
 #include "common/status_macros.h"
+#include "storage/mysql/sql_time.h"
 #include "storage/mysql/transaction.h"
 
 namespace ecocase::storage::mysql {
@@ -21,26 +22,7 @@ namespace {
 constexpr size_t kMaxNameBytes = 64;
 constexpr size_t kMaxHolderBytes = 128;
 
-constexpr char kWriteTimeFormat[] = "%Y-%m-%d %H:%M:%E6S";
-constexpr char kReadTimeFormat[] = "%Y-%m-%d %H:%M:%E*S";
-
 sql::SQLString Sql(absl::string_view s) { return sql::SQLString(s.data(), s.size()); }
-
-std::string FormatDbTime(absl::Time t) {
-  return absl::FormatTime(kWriteTimeFormat, t, absl::UTCTimeZone());
-}
-
-absl::StatusOr<absl::Time> ParseDbTime(const std::string& s) {
-  absl::Time t;
-  std::string error;
-  if (!absl::ParseTime(kReadTimeFormat, s, absl::UTCTimeZone(), &t, &error)) {
-    return absl::InternalError(absl::StrCat("sweep_lease holds a bad time '", s, "': ", error));
-  }
-  return t;
-}
-
-// DATETIME(6) keeps whole microseconds; C++ compares the same values the table holds.
-absl::Time TruncateToMicros(absl::Time t) { return absl::FromUnixMicros(absl::ToUnixMicros(t)); }
 
 absl::Status CheckIds(absl::string_view name, absl::string_view holder) {
   if (name.empty() || name.size() > kMaxNameBytes) {
@@ -73,7 +55,7 @@ absl::StatusOr<std::optional<LeaseRow>> LockLeaseRow(sql::Connection& c,
   if (!rs->next()) return std::nullopt;
   LeaseRow row;
   row.holder = rs->getString(1).asStdString();
-  ECOCASE_ASSIGN_OR_RETURN(row.expires_at, ParseDbTime(rs->getString(2).asStdString()));
+  ECOCASE_ASSIGN_OR_RETURN(row.expires_at, ParseSqlTime(rs->getString(2).asStdString()));
   return row;
 }
 
@@ -106,8 +88,8 @@ absl::StatusOr<bool> MysqlLeaseStore::TryAcquire(absl::string_view name,
       expires >= absl::FromCivil(absl::CivilYear(9999), absl::UTCTimeZone())) {
     return absl::InvalidArgumentError(absl::StrCat("lease ", name, ": time out of range"));
   }
-  const std::string now_text = FormatDbTime(now);
-  const std::string expires_text = FormatDbTime(expires);
+  const std::string now_text = FormatSqlTime(now);
+  const std::string expires_text = FormatSqlTime(expires);
 
   bool held = false;
   std::optional<std::string> taken_from;
@@ -182,7 +164,7 @@ constexpr absl::string_view kRecordRun =
 absl::Status MysqlLeaseStore::RecordRun(absl::string_view name, absl::string_view holder,
                                         absl::Time finished) {
   ECOCASE_RETURN_IF_ERROR(CheckIds(name, holder));
-  const std::string finished_text = FormatDbTime(TruncateToMicros(finished));
+  const std::string finished_text = FormatSqlTime(TruncateToMicros(finished));
   return RunInTransaction(pool_, "record sweep run", [&](sql::Connection& c) -> absl::Status {
     ECOCASE_ASSIGN_OR_RETURN(std::optional<LeaseRow> row, LockLeaseRow(c, name));
     if (!row.has_value() || row->holder != holder) {

@@ -1,0 +1,150 @@
+#include "app/application.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "api/audit_service.h"
+#include "api/authorizer.h"
+#include "api/health_monitor.h"
+#include "api/system_service.h"
+#include "api/test_hook_service.h"
+#include "common/log.h"
+#include "common/status_macros.h"
+#include "common/sweep_scheduler.h"
+#include "storage/mysql/connection_pool.h"
+#include "storage/mysql/migrations.h"
+#include "storage/mysql/mysql_audit_repository.h"
+#include "storage/mysql/mysql_lease_store.h"
+#include "storage/mysql/mysql_login_throttle.h"
+#include "storage/mysql/mysql_mutation_runner.h"
+#include "storage/mysql/mysql_session_repository.h"
+#include "storage/mysql/mysql_system_repository.h"
+#include "storage/mysql/mysql_user_repository.h"
+
+namespace ecocase::app {
+namespace {
+
+using common::Log;
+using common::LogLevel;
+
+// The database may start after us (systemd, compose): keep trying for a bounded time.
+absl::Status WaitForDatabase(storage::mysql::ConnectionPool& pool, absl::Duration timeout) {
+  absl::Time deadline = absl::Now() + timeout;
+  while (true) {
+    absl::Status s = pool.Probe();
+    if (s.ok() || absl::Now() >= deadline) return s;
+    Log(LogLevel::kWarning, "waiting_for_database").Str("error", s.message());
+    absl::SleepFor(absl::Seconds(1));
+  }
+}
+
+absl::Status MigrateWith(storage::mysql::ConnectionPool& pool) {
+  ECOCASE_ASSIGN_OR_RETURN(auto migrations, storage::mysql::LoadMigrations(
+                                                embedded::EmbeddedMigrations()));
+  ECOCASE_ASSIGN_OR_RETURN(auto report, storage::mysql::ApplyMigrations(pool, migrations));
+  Log(LogLevel::kInfo, "schema_ready")
+      .Int("schema_version", report.schema_version)
+      .Int("applied_now", static_cast<int64_t>(report.applied_now.size()));
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+// Declared in dependency order: members are destroyed in reverse, services before the
+// repositories and pool they use.
+struct Application::Parts {
+  Parts(const ApplicationOptions& o, const domain::WorkingCalendar& calendar,
+        const common::Clock& clock)
+      : pool(o.db),
+        mutations(pool, clock),
+        users(pool),
+        sessions(pool),
+        throttle(pool),
+        audit(pool),
+        system(pool),
+        leases(pool),
+        hasher(o.passwords),
+        authorizer(sessions, clock),
+        auth_service(authorizer, users, sessions, throttle, mutations, hasher, clock, o.auth),
+        audit_service(authorizer, audit, o.auth.city_code),
+        system_service(system, calendar, clock),
+        sweeps(leases, clock, o.replica_id) {}
+
+  storage::mysql::ConnectionPool pool;
+  storage::mysql::MysqlMutationRunner mutations;
+  storage::mysql::MysqlUserRepository users;
+  storage::mysql::MysqlSessionRepository sessions;
+  storage::mysql::MysqlLoginThrottle throttle;
+  storage::mysql::MysqlAuditRepository audit;
+  storage::mysql::MysqlSystemRepository system;
+  storage::mysql::MysqlLeaseStore leases;
+  security::PasswordHasher hasher;
+  api::Authorizer authorizer;
+  api::AuthServiceImpl auth_service;
+  api::AuditServiceImpl audit_service;
+  api::SystemServiceImpl system_service;
+  api::TestHookServiceImpl test_hook_service;
+  std::unique_ptr<api::GrpcServer> server;
+  std::unique_ptr<api::HealthMonitor> health;
+  common::SweepScheduler sweeps;
+};
+
+Application::Application(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
+
+Application::~Application() { Shutdown(absl::ZeroDuration()); }
+
+absl::Status Application::Migrate(const ApplicationOptions& options) {
+  storage::mysql::ConnectionPool pool(options.db);
+  ECOCASE_RETURN_IF_ERROR(WaitForDatabase(pool, options.db_startup_timeout));
+  return MigrateWith(pool);
+}
+
+absl::StatusOr<std::unique_ptr<Application>> Application::Start(
+    const ApplicationOptions& options, const domain::WorkingCalendar& calendar,
+    const common::Clock& clock) {
+  auto parts = std::make_unique<Parts>(options, calendar, clock);
+  ECOCASE_RETURN_IF_ERROR(WaitForDatabase(parts->pool, options.db_startup_timeout));
+  ECOCASE_RETURN_IF_ERROR(MigrateWith(parts->pool));
+  if (!options.bootstrap_admin_password.empty()) {
+    ECOCASE_ASSIGN_OR_RETURN(bool created,
+                             parts->auth_service.BootstrapAdmin(options.bootstrap_admin_password));
+    if (created) Log(LogLevel::kInfo, "bootstrap_admin_created").Str("username", "admin");
+  }
+
+  std::vector<grpc::Service*> services = {&parts->auth_service, &parts->audit_service,
+                                          &parts->system_service};
+  if (options.test_hooks) services.push_back(&parts->test_hook_service);
+  ECOCASE_ASSIGN_OR_RETURN(parts->server, api::GrpcServer::Start(options.server, services));
+  Parts* p = parts.get();
+  parts->health = std::make_unique<api::HealthMonitor>(
+      p->server->health(), [p] { return p->pool.Probe(); }, options.health_probe_interval);
+
+  // Periodic jobs run in one replica at a time; each capability adds its own here.
+  absl::Duration retention = options.idempotency_retention;
+  const common::Clock* clock_ptr = &clock;
+  ECOCASE_RETURN_IF_ERROR(parts->sweeps.AddJob(
+      "purge_idempotency_keys", absl::Hours(1), absl::Minutes(10), [p, retention, clock_ptr] {
+        auto purged = p->mutations.PurgeIdempotencyKeys(clock_ptr->Now() - retention);
+        if (!purged.ok()) return purged.status();
+        if (*purged > 0) Log(LogLevel::kInfo, "idempotency_keys_purged").Int("rows", *purged);
+        return absl::OkStatus();
+      }));
+  ECOCASE_RETURN_IF_ERROR(parts->sweeps.Start(options.sweep_tick));
+  return std::unique_ptr<Application>(new Application(std::move(parts)));
+}
+
+int Application::port() const { return parts_->server->port(); }
+
+std::shared_ptr<grpc::Channel> Application::InProcessChannel() {
+  return parts_->server->InProcessChannel();
+}
+
+void Application::Shutdown(absl::Duration grace) {
+  if (parts_->server == nullptr) return;
+  parts_->health->Drain();
+  parts_->sweeps.Stop();  // Hands leases over to the other replicas at once.
+  parts_->server->Shutdown(grace);
+  parts_->health.reset();
+  parts_->server.reset();
+}
+
+}  // namespace ecocase::app

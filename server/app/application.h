@@ -1,0 +1,59 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "api/auth_service.h"
+#include "api/server.h"
+#include "common/clock.h"
+#include "domain/working_calendar.h"
+#include "security/password_hasher.h"
+#include "storage/db_options.h"
+
+namespace ecocase::app {
+
+struct ApplicationOptions {
+  storage::DbOptions db;
+  absl::Duration db_startup_timeout = absl::Seconds(60);
+  api::ServerOptions server;
+  api::AuthOptions auth;
+  security::PasswordHashOptions passwords;
+  absl::Duration health_probe_interval = absl::Seconds(1);
+  // AIP-155 keys are kept at least this long, then purged by a sweep.
+  absl::Duration idempotency_retention = absl::Hours(24 * 7);
+  absl::Duration sweep_tick = absl::Seconds(5);
+  std::string replica_id = "replica";
+  bool test_hooks = false;
+  // When set and no ADMIN exists yet, creates user `admin` with this password.
+  std::string bootstrap_admin_password;
+};
+
+// The whole server wired together: pool -> migrations -> repositories -> services -> gRPC
+// server, health monitor and sweeps. main() and the integration tests both start it, so
+// tests exercise the same wiring that runs in production.
+class Application {
+ public:
+  // Waits for the database (up to db_startup_timeout), applies migrations, starts
+  // serving. `calendar` and `clock` must outlive the application.
+  static absl::StatusOr<std::unique_ptr<Application>> Start(
+      const ApplicationOptions& options, const domain::WorkingCalendar& calendar,
+      const common::Clock& clock);
+  // Applies migrations and returns (for --migrate_only).
+  static absl::Status Migrate(const ApplicationOptions& options);
+  ~Application();
+
+  int port() const;
+  std::shared_ptr<grpc::Channel> InProcessChannel();
+  // Turns NOT_SERVING, hands sweep leases over, stops accepting calls and lets in-flight
+  // ones finish within `grace`.
+  void Shutdown(absl::Duration grace);
+
+ private:
+  struct Parts;
+  explicit Application(std::unique_ptr<Parts> parts);
+  std::unique_ptr<Parts> parts_;
+};
+
+}  // namespace ecocase::app

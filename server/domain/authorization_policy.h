@@ -1,0 +1,38 @@
+#pragma once
+
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "domain/principal.h"
+
+namespace ecocase::domain {
+
+// Everything a caller can ask for, one per RPC that needs a signed-in user. Which
+// objects an allowed role may touch is then decided by its jurisdiction, as a predicate in
+// the repository query (absent and out of scope are the same NOT_FOUND).
+enum class Action {
+  kWhoAmI,
+  kLogout,
+  kCreateUser,
+  kGetUser,
+  kListUsers,
+  kUpdateUser,
+  kDisableUser,
+  kEnableUser,
+  kResetPassword,
+  kListAuditRecords,
+  kVerifyAuditChain,
+};
+
+// Every action, for tests that walk the table.
+const std::vector<Action>& AllActions();
+absl::string_view ActionName(Action action);
+
+// The policy table: whether `role` may ever perform `action`.
+bool IsAllowed(Role role, Action action);
+
+// OK, or PERMISSION_DENIED naming the role and action.
+absl::Status CheckAllowed(const Principal& principal, Action action);
+
+}  // namespace ecocase::domain

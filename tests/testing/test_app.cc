@@ -1,0 +1,83 @@
+#include "testing/test_app.h"
+
+#include <grpcpp/create_channel.h>
+#include <gtest/gtest.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+
+namespace ecocase::testing {
+
+TestApp::TestApp() : clock_(absl::FromCivil(absl::CivilSecond(2026, 3, 2, 9, 0, 0),
+                                             absl::FixedTimeZone(8 * 3600))) {}
+
+std::unique_ptr<TestApp> TestApp::Start(
+    const std::string& label, const std::function<void(app::ApplicationOptions&)>& adjust) {
+  std::unique_ptr<TestApp> t(new TestApp());
+  t->schema_ = TestSchema::Create(label);
+  app::ApplicationOptions o;
+  o.db = t->schema_->options();
+  o.db.pool_size = 8;
+  o.server.listen_address = "127.0.0.1:0";
+  o.server.plaintext = true;
+  o.passwords.pbkdf2_iterations = 1000;  // Tests need speed, not attack resistance.
+  o.health_probe_interval = absl::Milliseconds(200);
+  o.replica_id = absl::StrCat("test-", label);
+  o.bootstrap_admin_password = kAdminPassword;
+  if (adjust) adjust(o);
+  auto calendar = domain::DefaultWorkingCalendar();
+  EXPECT_TRUE(calendar.ok());
+  t->calendar_ = std::make_unique<domain::WorkingCalendar>(*calendar);
+  auto app = app::Application::Start(o, *t->calendar_, t->clock_);
+  if (!app.ok()) {
+    ADD_FAILURE() << "application did not start: " << app.status();
+    return nullptr;
+  }
+  t->app_ = *std::move(app);
+  t->channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", t->app_->port()),
+                                    grpc::InsecureChannelCredentials());
+  t->auth_ = v1::AuthService::NewStub(t->channel_);
+  return t;
+}
+
+TestApp::~TestApp() {
+  if (app_ != nullptr) app_->Shutdown(absl::Seconds(1));
+}
+
+std::unique_ptr<grpc::ClientContext> TestApp::Context(const std::string& token) {
+  auto ctx = std::make_unique<grpc::ClientContext>();
+  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  if (!token.empty()) ctx->AddMetadata("authorization", "Bearer " + token);
+  return ctx;
+}
+
+std::string TestApp::Login(const std::string& username, const std::string& password) {
+  v1::LoginRequest request;
+  request.set_username(username);
+  request.set_password(password);
+  v1::LoginResponse response;
+  auto ctx = Context("");
+  grpc::Status s = auth_->Login(ctx.get(), request, &response);
+  EXPECT_TRUE(s.ok()) << "login " << username << ": " << s.error_message();
+  return response.access_token();
+}
+
+std::string TestApp::CreateUserAndLogin(const std::string& username, v1::Role role,
+                                        const std::vector<std::string>& districts,
+                                        const std::string& enterprise_uscc) {
+  v1::CreateUserRequest request;
+  v1::User* user = request.mutable_user();
+  user->set_username(username);
+  user->set_display_name(absl::StrCat("测试用户 ", username));
+  user->set_role(role);
+  for (const std::string& d : districts) user->add_district_codes(d);
+  user->set_enterprise_uscc(enterprise_uscc);
+  request.set_password(absl::StrCat("password-", username));
+  v1::User created;
+  auto ctx = Context(AdminToken());
+  grpc::Status s = auth_->CreateUser(ctx.get(), request, &created);
+  EXPECT_TRUE(s.ok()) << "create " << username << ": " << s.error_message();
+  return Login(username, absl::StrCat("password-", username));
+}
+
+}  // namespace ecocase::testing

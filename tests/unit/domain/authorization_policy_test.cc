@@ -1,0 +1,76 @@
+// The policy table checked against expectations written out separately, role by role, so
+// a change to either has to be made deliberately in both.
+#include "domain/authorization_policy.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+#include <string>
+
+namespace ecocase::domain {
+namespace {
+
+// Literal expectations: who may do what. A = admin, S = supervisor, O = officer,
+// H = hotline operator, E = enterprise, T = station, I = integration.
+const std::map<std::string, std::string> kExpected = {
+    {"WhoAmI", "ASOHETI"},
+    {"Logout", "ASOHETI"},
+    {"CreateUser", "A"},
+    {"GetUser", "ASE"},
+    {"ListUsers", "ASE"},
+    {"UpdateUser", "A"},
+    {"DisableUser", "A"},
+    {"EnableUser", "A"},
+    {"ResetPassword", "A"},
+    {"ListAuditRecords", "AS"},
+    {"VerifyAuditChain", "AS"},
+};
+
+const std::map<char, Role> kLetters = {
+    {'A', Role::kAdmin},          {'S', Role::kSupervisor}, {'O', Role::kOfficer},
+    {'H', Role::kHotlineOperator}, {'E', Role::kEnterprise}, {'T', Role::kStation},
+    {'I', Role::kIntegration},
+};
+
+TEST(AuthorizationPolicyTest, EveryActionMatchesTheLiteralExpectations) {
+  std::set<std::string> covered;
+  for (Action action : AllActions()) {
+    std::string name(ActionName(action));
+    SCOPED_TRACE(name);
+    auto it = kExpected.find(name);
+    ASSERT_NE(it, kExpected.end()) << "add " << name << " to kExpected";
+    covered.insert(name);
+    for (const auto& [letter, role] : kLetters) {
+      bool expected = it->second.find(letter) != std::string::npos;
+      EXPECT_EQ(IsAllowed(role, action), expected) << "role " << RoleName(role);
+    }
+    EXPECT_FALSE(IsAllowed(Role::kUnspecified, action));
+  }
+  EXPECT_EQ(covered.size(), kExpected.size()) << "kExpected names an action the policy lacks";
+}
+
+TEST(AuthorizationPolicyTest, DeniedRoleGetsPermissionDeniedNamingRoleAndAction) {
+  Principal station;
+  station.role = Role::kStation;
+  absl::Status s = CheckAllowed(station, Action::kCreateUser);
+  EXPECT_EQ(s.code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(s.message(), "role STATION may not CreateUser");
+}
+
+TEST(JurisdictionTest, CityCodesCoverTheirDistricts) {
+  EXPECT_TRUE(CodeCovers("410800", "410802"));
+  EXPECT_TRUE(CodeCovers("410800", "410800"));
+  EXPECT_TRUE(CodeCovers("410000", "410883"));
+  EXPECT_TRUE(CodeCovers("410802", "410802"));
+  EXPECT_FALSE(CodeCovers("410802", "410803"));
+  EXPECT_FALSE(CodeCovers("410800", "410902"));
+  EXPECT_FALSE(CodeCovers("41080", "410802"));
+  EXPECT_FALSE(CodeCovers("4108xx", "410802"));
+  Jurisdiction j{{"410802", "410821"}, ""};
+  EXPECT_TRUE(JurisdictionCovers(j, "410821"));
+  EXPECT_FALSE(JurisdictionCovers(j, "410800"));
+}
+
+}  // namespace
+}  // namespace ecocase::domain
