@@ -13,6 +13,14 @@ constexpr uint32_t kAnyone = Bit(Role::kAdmin) | Bit(Role::kSupervisor) | Bit(Ro
                              Bit(Role::kHotlineOperator) | Bit(Role::kEnterprise) |
                              Bit(Role::kStation) | Bit(Role::kIntegration);
 constexpr uint32_t kAdmin = Bit(Role::kAdmin);
+constexpr uint32_t kSupervisor = Bit(Role::kSupervisor);
+constexpr uint32_t kOfficer = Bit(Role::kOfficer);
+constexpr uint32_t kEnterprise = Bit(Role::kEnterprise);
+constexpr uint32_t kIntegration = Bit(Role::kIntegration);
+// Bureau staff who look things up.
+constexpr uint32_t kStaff = kAdmin | kSupervisor | kOfficer | Bit(Role::kHotlineOperator);
+// Who reads permits: staff but the hotline, the enterprise itself, and imports.
+constexpr uint32_t kReaders = kAdmin | kSupervisor | kOfficer | kEnterprise | kIntegration;
 
 struct Grant {
   Action action;
@@ -27,15 +35,44 @@ constexpr Grant kPolicy[] = {
     // User administration is the ADMIN's; supervisors and enterprises may look users up
     // within their scope (an enterprise sees its own accounts).
     {Action::kCreateUser, "CreateUser", kAdmin},
-    {Action::kGetUser, "GetUser", kAdmin | Bit(Role::kSupervisor) | Bit(Role::kEnterprise)},
-    {Action::kListUsers, "ListUsers", kAdmin | Bit(Role::kSupervisor) | Bit(Role::kEnterprise)},
+    {Action::kGetUser, "GetUser", kAdmin | kSupervisor | kEnterprise},
+    {Action::kListUsers, "ListUsers", kAdmin | kSupervisor | kEnterprise},
     {Action::kUpdateUser, "UpdateUser", kAdmin},
     {Action::kDisableUser, "DisableUser", kAdmin},
     {Action::kEnableUser, "EnableUser", kAdmin},
     {Action::kResetPassword, "ResetPassword", kAdmin},
     // The audit trail is read by those who answer for the bureau's records.
-    {Action::kListAuditRecords, "ListAuditRecords", kAdmin | Bit(Role::kSupervisor)},
-    {Action::kVerifyAuditChain, "VerifyAuditChain", kAdmin | Bit(Role::kSupervisor)},
+    {Action::kListAuditRecords, "ListAuditRecords", kAdmin | kSupervisor},
+    {Action::kVerifyAuditChain, "VerifyAuditChain", kAdmin | kSupervisor},
+    // The registry: officers keep their districts' enterprises current; integration
+    // accounts register what they import; the hotline looks enterprises up to route
+    // complaints; an enterprise reads its own.
+    {Action::kCreateEnterprise, "CreateEnterprise", kAdmin | kOfficer | kIntegration},
+    {Action::kGetEnterprise, "GetEnterprise", kStaff | kEnterprise | kIntegration},
+    {Action::kListEnterprises, "ListEnterprises", kStaff | kEnterprise | kIntegration},
+    {Action::kUpdateEnterprise, "UpdateEnterprise", kAdmin | kOfficer},
+    {Action::kCreateOutlet, "CreateOutlet", kAdmin | kOfficer | kIntegration},
+    {Action::kGetOutlet, "GetOutlet", kStaff | kEnterprise | kIntegration},
+    {Action::kListOutlets, "ListOutlets", kStaff | kEnterprise | kIntegration},
+    {Action::kUpdateOutlet, "UpdateOutlet", kAdmin | kOfficer | kIntegration},
+    {Action::kBindDevice, "BindDevice", kAdmin | kOfficer | kIntegration},
+    {Action::kUnbindDevice, "UnbindDevice", kAdmin | kOfficer | kIntegration},
+    // Permits: officers prepare drafts; putting a permit in force, changing, renewing,
+    // revoking or cancelling it is a decision of the bureau, taken by supervisors.
+    {Action::kCreatePermit, "CreatePermit", kOfficer | kSupervisor},
+    {Action::kGetPermit, "GetPermit", kReaders},
+    {Action::kListPermits, "ListPermits", kReaders},
+    {Action::kUpdatePermit, "UpdatePermit", kOfficer | kSupervisor},
+    {Action::kIssuePermit, "IssuePermit", kSupervisor},
+    {Action::kChangePermit, "ChangePermit", kSupervisor},
+    {Action::kRenewPermit, "RenewPermit", kSupervisor},
+    {Action::kRevokePermit, "RevokePermit", kSupervisor},
+    {Action::kCancelPermit, "CancelPermit", kSupervisor},
+    {Action::kImportPermit, "ImportPermit", kIntegration},
+    {Action::kListPermitVersions, "ListPermitVersions", kReaders},
+    {Action::kGetLimitInForce, "GetLimitInForce", kReaders},
+    {Action::kGetPermitStatus, "GetPermitStatus", kAdmin | kSupervisor | kOfficer | kEnterprise},
+    {Action::kListExpiringPermits, "ListExpiringPermits", kAdmin | kSupervisor | kOfficer},
 };
 
 const Grant* FindGrant(Action action) {

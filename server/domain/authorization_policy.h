@@ -23,6 +23,32 @@ enum class Action {
   kResetPassword,
   kListAuditRecords,
   kVerifyAuditChain,
+  // Enterprises, outlets, devices.
+  kCreateEnterprise,
+  kGetEnterprise,
+  kListEnterprises,
+  kUpdateEnterprise,
+  kCreateOutlet,
+  kGetOutlet,
+  kListOutlets,
+  kUpdateOutlet,
+  kBindDevice,
+  kUnbindDevice,
+  // Permits.
+  kCreatePermit,
+  kGetPermit,
+  kListPermits,
+  kUpdatePermit,
+  kIssuePermit,
+  kChangePermit,
+  kRenewPermit,
+  kRevokePermit,
+  kCancelPermit,
+  kImportPermit,
+  kListPermitVersions,
+  kGetLimitInForce,
+  kGetPermitStatus,
+  kListExpiringPermits,
 };
 
 // Every action, for tests that walk the table.

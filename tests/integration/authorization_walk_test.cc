@@ -23,6 +23,7 @@ const std::set<std::string> kPublic = {
     "/ecocase.v1.AuthService/Login",
     "/ecocase.v1.AuthService/RefreshToken",
     "/ecocase.v1.SystemService/GetServerInfo",
+    "/ecocase.v1.PermitService/GetPublicPermit",
 };
 
 // Who may call what, written out independently of the policy table. Letters: A admin,
@@ -39,6 +40,30 @@ const std::map<std::string, std::string> kAllowed = {
     {"/ecocase.v1.AuthService/ResetPassword", "A"},
     {"/ecocase.v1.AuditService/ListAuditRecords", "AS"},
     {"/ecocase.v1.AuditService/VerifyAuditChain", "AS"},
+    {"/ecocase.v1.EnterpriseService/CreateEnterprise", "AOI"},
+    {"/ecocase.v1.EnterpriseService/GetEnterprise", "ASOHEI"},
+    {"/ecocase.v1.EnterpriseService/ListEnterprises", "ASOHEI"},
+    {"/ecocase.v1.EnterpriseService/UpdateEnterprise", "AO"},
+    {"/ecocase.v1.EnterpriseService/CreateOutlet", "AOI"},
+    {"/ecocase.v1.EnterpriseService/GetOutlet", "ASOHEI"},
+    {"/ecocase.v1.EnterpriseService/ListOutlets", "ASOHEI"},
+    {"/ecocase.v1.EnterpriseService/UpdateOutlet", "AOI"},
+    {"/ecocase.v1.EnterpriseService/BindDevice", "AOI"},
+    {"/ecocase.v1.EnterpriseService/UnbindDevice", "AOI"},
+    {"/ecocase.v1.PermitService/CreatePermit", "OS"},
+    {"/ecocase.v1.PermitService/GetPermit", "ASOEI"},
+    {"/ecocase.v1.PermitService/ListPermits", "ASOEI"},
+    {"/ecocase.v1.PermitService/UpdatePermit", "OS"},
+    {"/ecocase.v1.PermitService/IssuePermit", "S"},
+    {"/ecocase.v1.PermitService/ChangePermit", "S"},
+    {"/ecocase.v1.PermitService/RenewPermit", "S"},
+    {"/ecocase.v1.PermitService/RevokePermit", "S"},
+    {"/ecocase.v1.PermitService/CancelPermit", "S"},
+    {"/ecocase.v1.PermitService/ImportPermit", "I"},
+    {"/ecocase.v1.PermitService/ListPermitVersions", "ASOEI"},
+    {"/ecocase.v1.PermitService/GetLimitInForce", "ASOEI"},
+    {"/ecocase.v1.PermitService/GetPermitStatus", "ASOE"},
+    {"/ecocase.v1.PermitService/ListExpiringPermits", "ASO"},
 };
 
 // Sends an empty request to `method` with `token` (none when empty).
