@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Brings up ecocase on this machine: installs what is missing, builds, starts a private
 # MariaDB under var/ (unless a database is given), migrates, loads the Jiaozuo demo data,
-# makes TLS certificates and runs the server in the foreground. Ctrl-C stops all it
-# started; running it again keeps the data.
+# makes TLS certificates, runs the server in the foreground and signs in as admin to
+# create one demo user per role (passwords in var/demo-users.txt). Ctrl-C stops all it
+# started; running it again keeps the data, the users and their passwords.
 #
 #   deploy/quickstart.sh [--listen HOST:PORT] [--db-url mysql://USER@HOST:PORT/DB]
 #
@@ -22,12 +23,75 @@ while (( $# )); do
     --listen=*) listen=${1#*=}; shift ;;
     --db-url) db_url=$2; shift 2 ;;
     --db-url=*) db_url=${1#*=}; shift ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "quickstart.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
 
 step() { printf '\n==> %s\n' "$*"; }
+
+# --- demo users -------------------------------------------------------------------
+# var/demo-users.txt (0600) holds "username role password" per line: the passwords are
+# made once, so every run signs in with the same ones and never resets them.
+demo_file=$var/demo-users.txt
+
+demo_password() {  # demo_password USERNAME: its kept password, or nothing
+  if [[ -f $demo_file ]]; then awk -v u="$1" '$1 == u { print $3; exit }' "$demo_file"; fi
+}
+
+new_password() { openssl rand -base64 24 | tr -dc 'A-Za-z0-9' | cut -c1-16; }
+
+record_demo_user() {  # record_demo_user USERNAME ROLE PASSWORD: adds or replaces the line
+  local tmp
+  tmp=$(mktemp "$demo_file.XXXXXX")  # 0600 from the start, whatever the umask
+  {
+    if [[ -f $demo_file ]]; then
+      grep -v -e "^$1 " "$demo_file" || true
+    else
+      echo "# ecocase demo users, made by deploy/quickstart.sh. Keep private."
+      echo "# username    role              password"
+    fi
+    printf '%-13s %-17s %s\n' "$1" "$2" "$3"
+  } >"$tmp"
+  chmod 600 "$tmp"
+  mv "$tmp" "$demo_file"
+}
+
+uscc_with_check() {  # uscc_with_check FIRST17: appends the GB 32100-2015 check character
+  local alphabet=0123456789ABCDEFGHJKLMNPQRTUWXY body=$1 sum=0 weight=1 i c v
+  for ((i = 0; i < 17; i++)); do
+    c=${body:i:1}
+    v=${alphabet%%"$c"*}
+    sum=$((sum + ${#v} * weight))
+    weight=$((weight * 3 % 31))
+  done
+  printf '%s%s\n' "$body" "${alphabet:$(((31 - sum % 31) % 31)):1}"
+}
+
+# ensure_demo_user USERNAME ROLE DISPLAY_NAME [ecoctl users create flags...]: creates the
+# user with its kept password (made now if there is none); an existing user stays as it
+# is. Needs ctl_admin (ecoctl signed in as admin) and existing_users (its
+# `users list --all --json`).
+ensure_demo_user() {
+  local user=$1 role=$2 display=$3 password
+  shift 3
+  password=$(demo_password "$user")
+  if [[ $existing_users == *"\"username\":\"$user\""* ]]; then
+    if [[ -n $password ]]; then
+      echo "  kept    $user"
+    else
+      echo "  kept    $user (its password is not in $demo_file; ecoctl users reset-password $user makes a new one)"
+    fi
+    return 0
+  fi
+  if [[ -z $password ]]; then
+    password=$(new_password)
+    record_demo_user "$user" "$role" "$password"
+  fi
+  printf '%s\n' "$password" | ctl_admin users create --username "$user" --display-name "$display" \
+    --role "$role" --password-stdin "$@" >/dev/null || return 1
+  echo "  created $user ($role)"
+}
 
 step "packages"
 "$root/deploy/install-packages.sh"
@@ -82,7 +146,14 @@ MYSQL_PWD=$ECOCASE_DB_PASSWORD mariadb --default-character-set=utf8mb4 \
 echo "loaded deploy/demo/jiaozuo.sql (焦作市 and its districts)"
 
 step "server"
-"$build/server/ecocase-server" --listen="$listen" \
+# The first run makes the admin's password; the server creates `admin` with it when the
+# database has no administrator yet.
+admin_password=$(demo_password admin)
+if [[ -z $admin_password ]]; then
+  admin_password=$(new_password)
+  record_demo_user admin admin "$admin_password"
+fi
+ECOCASE_BOOTSTRAP_ADMIN_PASSWORD=$admin_password "$build/server/ecocase-server" --listen="$listen" \
   --tls_cert_file="$var/tls/server.pem" --tls_key_file="$var/tls/server.key" &
 server_pid=$!
 
@@ -96,12 +167,45 @@ for _ in $(seq 1 100); do
   kill -0 "$server_pid" 2>/dev/null || { echo "quickstart.sh: the server exited" >&2; exit 1; }
   sleep 0.2
 done
+
+step "demo users"
+# The script's own session lives under var/: the user's own `ecoctl login` is untouched.
+ctl_admin() { ECOCTL_CONFIG_DIR=$var/ecoctl $ecoctl "$@"; }
+demo_ok=1
+if printf '%s\n' "$admin_password" | ctl_admin login --user admin --password-stdin >/dev/null &&
+  existing_users=$(ctl_admin --json users list --all); then
+  ensure_demo_user supervisor supervisor "王静（督查）" --district 410800 || demo_ok=0
+  ensure_demo_user officer officer "张伟" --district 410802 --cert-number "豫环执410802001" \
+    --cert-from 2026-01-01 --cert-until 2028-12-31 || demo_ok=0
+  ensure_demo_user hotline hotline-operator "刘洋（12369热线）" --district 410800 || demo_ok=0
+  ensure_demo_user enterprise enterprise "焦作示范化工有限公司" \
+    --uscc "$(uscc_with_check 91410800MA44TE5T0)" || demo_ok=0
+  ensure_demo_user station station "焦作市环境监测站" --district 410802 || demo_ok=0
+  ensure_demo_user integration integration "12345政务服务平台对接" --district 410800 || demo_ok=0
+else
+  demo_ok=0
+  echo "quickstart.sh: cannot sign in as admin with the password in $demo_file (the database" >&2
+  echo "  may have an admin from before that file); demo users were not checked" >&2
+fi
+[[ $demo_ok == 1 ]] || echo "quickstart.sh: some demo users could not be made (see above); the server runs on" >&2
+
+# Commands as typed from the repository root.
+rel() { case $1 in "$root"/*) printf '%s' "${1#"$root"/}" ;; *) printf '%s' "$1" ;; esac; }
+shown="$(rel "$build")/clients/ecoctl/ecoctl --server $host:$port --ca $(rel "$var")/tls/ca.pem"
+echo
+echo "Demo users (passwords kept in $(rel "$demo_file"), mode 0600):"
+awk 'BEGIN { printf "  %-13s %-17s %s\n", "USERNAME", "ROLE", "PASSWORD" }
+     !/^#/ { printf "  %-13s %-17s %s\n", $1, $2, $3 }' "$demo_file"
 cat <<MSG
 
 ecocase is running on $host:$port (TLS; CA certificate $var/tls/ca.pem).
-Try, in another terminal:
-  $ecoctl health
-  $ecoctl info
+Try, in another terminal, in $root:
+  $shown health
+  $shown info
+  $shown login --user officer       # asks for officer's password
+  $shown whoami
+  $shown login --user supervisor    # admin and supervisor read the audit log
+  $shown audit verify
 Press Ctrl-C to stop the server and the database it started. Data stays in $var.
 MSG
 wait "$server_pid"

@@ -1,0 +1,40 @@
+// The subcommands: each Add* registers its commands on the app; the one chosen on the
+// command line leaves its work in Context::run, which main runs after parsing.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "client.h"
+#include "google/protobuf/message.h"
+
+namespace ecoctl {
+
+struct Context {
+  Connection connection;
+  // The chosen command; returns the exit code or throws CommandError / RpcError.
+  std::function<int()> run;
+};
+
+void AddSystemCommands(CLI::App& app, Context& ctx);  // health, info
+void AddAuthCommands(CLI::App& app, Context& ctx);    // login, logout, whoami
+void AddUserCommands(CLI::App& app, Context& ctx);    // users …
+void AddAuditCommands(CLI::App& app, Context& ctx);   // audit …
+
+// Throws RpcError for a failed call.
+inline void Check(const grpc::Status& status, const std::string& hint = "") {
+  if (!status.ok()) throw RpcError(status, hint);
+}
+
+// As Check, for a change sent with `request_id`. When the outcome is unknown (the
+// server may have made the change before the connection broke) the hint says how to
+// retry without doing it twice.
+void CheckChange(const grpc::Status& status, const std::string& request_id,
+                 const std::string& extra_hint = "");
+
+// `users/NAME` for NAME or users/NAME.
+std::string UserResourceName(const std::string& name_or_username);
+
+}  // namespace ecoctl
