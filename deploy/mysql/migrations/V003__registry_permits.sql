@@ -79,7 +79,9 @@ CREATE TABLE IF NOT EXISTS permit (
   id                BIGINT       NOT NULL AUTO_INCREMENT PRIMARY KEY,
   permit_number     VARCHAR(32)  NOT NULL COMMENT 'USCC + site sequence + P',
   enterprise_id     BIGINT       NOT NULL,
-  site_sequence     CHAR(3)      NOT NULL COMMENT 'Production site within the enterprise',
+  -- VARCHAR, not CHAR: MariaDB refuses a CHAR column in an indexed generated column
+  -- (error 1901: the value would depend on sql_mode PAD_CHAR_TO_FULL_LENGTH).
+  site_sequence     VARCHAR(3)   NOT NULL COMMENT 'Production site within the enterprise',
   state             VARCHAR(16)  NOT NULL COMMENT 'DRAFT, IN_FORCE, EXPIRED, REVOKED, CANCELLED',
   source            VARCHAR(24)  NOT NULL COMMENT 'BUREAU or NATIONAL_PLATFORM',
   valid_from        DATE         NOT NULL,
