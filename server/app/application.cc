@@ -4,7 +4,9 @@
 #include "absl/time/clock.h"
 #include "api/audit_service.h"
 #include "api/authorizer.h"
+#include "api/enterprise_service.h"
 #include "api/health_monitor.h"
+#include "api/permit_service.h"
 #include "api/system_service.h"
 #include "api/test_hook_service.h"
 #include "common/log.h"
@@ -13,9 +15,11 @@
 #include "storage/mysql/connection_pool.h"
 #include "storage/mysql/migrations.h"
 #include "storage/mysql/mysql_audit_repository.h"
+#include "storage/mysql/mysql_enterprise_repository.h"
 #include "storage/mysql/mysql_lease_store.h"
 #include "storage/mysql/mysql_login_throttle.h"
 #include "storage/mysql/mysql_mutation_runner.h"
+#include "storage/mysql/mysql_permit_repository.h"
 #include "storage/mysql/mysql_session_repository.h"
 #include "storage/mysql/mysql_system_repository.h"
 #include "storage/mysql/mysql_user_repository.h"
@@ -61,12 +65,18 @@ struct Application::Parts {
         throttle(pool),
         audit(pool),
         system(pool),
+        enterprises(pool),
+        permits(pool),
         leases(pool),
         hasher(o.passwords),
         authorizer(sessions, clock),
         auth_service(authorizer, users, sessions, throttle, mutations, hasher, clock, o.auth),
         audit_service(authorizer, audit, o.auth.city_code),
         system_service(system, calendar, clock),
+        enterprise_service(authorizer, enterprises, mutations, clock, o.auth.city_code),
+        permit_service(authorizer, permits, mutations, clock,
+                       api::PermitOptions{.city_code = o.auth.city_code}),
+        permit_expiry(permits, mutations, clock),
         sweeps(leases, clock, o.replica_id) {}
 
   storage::mysql::ConnectionPool pool;
@@ -76,12 +86,17 @@ struct Application::Parts {
   storage::mysql::MysqlLoginThrottle throttle;
   storage::mysql::MysqlAuditRepository audit;
   storage::mysql::MysqlSystemRepository system;
+  storage::mysql::MysqlEnterpriseRepository enterprises;
+  storage::mysql::MysqlPermitRepository permits;
   storage::mysql::MysqlLeaseStore leases;
   security::PasswordHasher hasher;
   api::Authorizer authorizer;
   api::AuthServiceImpl auth_service;
   api::AuditServiceImpl audit_service;
   api::SystemServiceImpl system_service;
+  api::EnterpriseServiceImpl enterprise_service;
+  api::PermitServiceImpl permit_service;
+  api::PermitExpiry permit_expiry;
   api::TestHookServiceImpl test_hook_service;
   std::unique_ptr<api::GrpcServer> server;
   std::unique_ptr<api::HealthMonitor> health;
@@ -112,6 +127,8 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Start(
 
   std::vector<grpc::Service*> services = {&parts->auth_service, &parts->audit_service,
                                           &parts->system_service};
+  services.push_back(&parts->enterprise_service);
+  services.push_back(&parts->permit_service);
   if (options.test_hooks) services.push_back(&parts->test_hook_service);
   ECOCASE_ASSIGN_OR_RETURN(parts->server, api::GrpcServer::Start(options.server, services));
   Parts* p = parts.get();
@@ -126,6 +143,13 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Start(
         auto purged = p->mutations.PurgeIdempotencyKeys(clock_ptr->Now() - retention);
         if (!purged.ok()) return purged.status();
         if (*purged > 0) Log(LogLevel::kInfo, "idempotency_keys_purged").Int("rows", *purged);
+        return absl::OkStatus();
+      }));
+  ECOCASE_RETURN_IF_ERROR(parts->sweeps.AddJob(
+      "expire_permits", absl::Minutes(10), absl::Minutes(10), [p] {
+        auto expired = p->permit_expiry.ExpireDue();
+        if (!expired.ok()) return expired.status();
+        if (*expired > 0) Log(LogLevel::kInfo, "permits_expired").Int("count", *expired);
         return absl::OkStatus();
       }));
   ECOCASE_RETURN_IF_ERROR(parts->sweeps.Start(options.sweep_tick));
