@@ -129,7 +129,7 @@ absl::Status PermitServiceImpl::DoCreate(grpc::ServerContext* context,
   ECOCASE_ASSIGN_OR_RETURN(domain::Principal caller,
                            authorizer_.Authorize(context, Action::kCreatePermit));
   ECOCASE_ASSIGN_OR_RETURN(std::string uscc,
-                           domain::PermitHolderFromName(request.parent(), "parent"));
+                           domain::UsccFromEnterpriseName(request.parent(), "parent"));
   const ecocase::v1::Permit& permit = request.permit();
   ECOCASE_ASSIGN_OR_RETURN(
       domain::PermitNumber number,
@@ -188,7 +188,7 @@ absl::Status PermitServiceImpl::DoList(grpc::ServerContext* context,
   storage::PermitFilter filter;
   if (!request.parent().empty()) {
     ECOCASE_ASSIGN_OR_RETURN(filter.enterprise_uscc,
-                             domain::PermitHolderFromName(request.parent(), "parent"));
+                             domain::UsccFromEnterpriseName(request.parent(), "parent"));
   }
   if (request.state() != ecocase::v1::Permit::STATE_UNSPECIFIED) {
     filter.state = FromProto(request.state());
@@ -475,14 +475,14 @@ absl::Status PermitServiceImpl::DoLimitInForce(grpc::ServerContext* context,
                                                ecocase::v1::LimitInForce& response) {
   ECOCASE_ASSIGN_OR_RETURN(domain::Principal caller,
                            authorizer_.Authorize(context, Action::kGetLimitInForce));
-  ECOCASE_ASSIGN_OR_RETURN(domain::LimitOutletKey outlet,
-                           domain::LimitOutletFromName(request.outlet(), "outlet"));
+  ECOCASE_ASSIGN_OR_RETURN(domain::OutletRef outlet,
+                           domain::OutletRefFromName(request.outlet(), "outlet"));
   ECOCASE_RETURN_IF_ERROR(
       domain::ValidatePollutantCode(request.pollutant_code(), "pollutant_code"));
   absl::Time t = request.has_time() ? FromTimestamp(request.time()) : clock_.Now();
   ECOCASE_ASSIGN_OR_RETURN(
       storage::LimitInForce found,
-      permits_.FindLimitInForce(storage::Scope::For(caller, options_.city_code), outlet.uscc,
+      permits_.FindLimitInForce(storage::Scope::For(caller, options_.city_code), outlet.enterprise_uscc,
                                 outlet.code, request.pollutant_code(), t));
   response.set_permit(domain::PermitName(found.enterprise_uscc, found.permit_number));
   response.set_version(found.version);
@@ -502,7 +502,7 @@ absl::Status PermitServiceImpl::DoStatus(grpc::ServerContext* context,
   ECOCASE_ASSIGN_OR_RETURN(domain::Principal caller,
                            authorizer_.Authorize(context, Action::kGetPermitStatus));
   ECOCASE_ASSIGN_OR_RETURN(std::string uscc,
-                           domain::PermitHolderFromName(request.enterprise(), "enterprise"));
+                           domain::UsccFromEnterpriseName(request.enterprise(), "enterprise"));
   ECOCASE_ASSIGN_OR_RETURN(
       storage::EnterprisePermits found,
       permits_.ListForEnterprise(storage::Scope::For(caller, options_.city_code), uscc));

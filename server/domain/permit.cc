@@ -75,15 +75,6 @@ bool AllDigits(absl::string_view s) {
 
 std::string EnterpriseName(absl::string_view uscc) { return absl::StrCat("enterprises/", uscc); }
 
-// HJ 608-2017 outlet code `^D[AW]\d{3}$` and HJ 212 factor code `^[aw]\d{5}$`.
-bool IsLimitOutletCode(absl::string_view code) {
-  return code.size() == 5 && code[0] == 'D' && (code[1] == 'A' || code[1] == 'W') &&
-         AllDigits(code.substr(2));
-}
-bool IsFactorCode(absl::string_view code) {
-  return code.size() == 6 && (code[0] == 'a' || code[0] == 'w') && AllDigits(code.substr(1));
-}
-
 absl::StatusOr<std::string> UsccInName(absl::string_view text, absl::string_view field) {
   auto uscc = NormalizeUscc(text);
   if (!uscc.ok()) {
@@ -247,32 +238,9 @@ absl::StatusOr<PermitKey> ParsePermitName(absl::string_view name, absl::string_v
   return PermitKey{*uscc, number->number};
 }
 
-absl::StatusOr<std::string> PermitHolderFromName(absl::string_view name, absl::string_view field) {
-  absl::string_view rest = name;
-  if (!absl::ConsumePrefix(&rest, "enterprises/") || rest.empty() || absl::StrContains(rest, '/')) {
-    return common::InvalidFieldError(field, "must be `enterprises/{uscc}`");
-  }
-  return UsccInName(rest, field);
-}
-
-absl::StatusOr<LimitOutletKey> LimitOutletFromName(absl::string_view name,
-                                                   absl::string_view field) {
-  std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
-  if (parts.size() != 4 || parts[0] != "enterprises" || parts[2] != "outlets") {
-    return common::InvalidFieldError(field, "must be `enterprises/{uscc}/outlets/{code}`");
-  }
-  auto uscc = UsccInName(parts[1], field);
-  if (!uscc.ok()) return uscc.status();
-  std::string code = absl::AsciiStrToUpper(parts[3]);
-  if (!IsLimitOutletCode(code)) {
-    return common::InvalidFieldError(field, "names no outlet code (DA001, DW001, ...)");
-  }
-  return LimitOutletKey{*uscc, code};
-}
-
 absl::Status ValidatePollutantCode(absl::string_view code, absl::string_view field) {
   if (code.empty()) return common::InvalidFieldError(field, "is required");
-  if (!IsFactorCode(code)) {
+  if (!IsHj212FactorCode(code)) {
     return common::InvalidFieldError(
         field, "must be an HJ 212 factor code: a or w and 5 digits, e.g. a21026");
   }
@@ -290,12 +258,12 @@ absl::Status ValidateLimits(std::vector<PermitLimit>& limits, absl::string_view 
     PermitLimit& l = limits[i];
     auto f = [&](absl::string_view name) { return absl::StrCat(field, "[", i, "].", name); };
     l.outlet_code = absl::AsciiStrToUpper(l.outlet_code);
-    if (!IsLimitOutletCode(l.outlet_code)) {
+    if (!IsHj608OutletCode(l.outlet_code)) {
       return common::InvalidFieldError(
           f("outlet_code"),
           "must be D, A (air) or W (water) and 3 digits, e.g. DA001 (HJ 608-2017)");
     }
-    if (!IsFactorCode(l.pollutant_code)) {
+    if (!IsHj212FactorCode(l.pollutant_code)) {
       return common::InvalidFieldError(
           f("pollutant_code"), "must be an HJ 212 factor code: a or w and 5 digits, e.g. a21026");
     }

@@ -10,6 +10,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "domain/enterprise.h"
 
 // Discharge permits (排污许可证, domain-rules §3): numbers (HJ 608-2017), limits, the
 // lifecycle state machine and "which version applies at T". Pure: no I/O, no clock — every
@@ -135,14 +136,8 @@ struct PermitKey {
 // enterprise's. INVALID_ARGUMENT naming `field`.
 absl::StatusOr<PermitKey> ParsePermitName(absl::string_view name, absl::string_view field);
 std::string PermitName(absl::string_view uscc, absl::string_view permit_number);
-// `enterprises/{uscc}` -> the USCC (normalised), for permit requests.
-absl::StatusOr<std::string> PermitHolderFromName(absl::string_view name, absl::string_view field);
-// `enterprises/{uscc}/outlets/{code}`, for limit-in-force requests.
-struct LimitOutletKey {
-  std::string uscc;
-  std::string code;
-};
-absl::StatusOr<LimitOutletKey> LimitOutletFromName(absl::string_view name, absl::string_view field);
+// Enterprise and outlet names are parsed by domain/enterprise.h (UsccFromEnterpriseName,
+// OutletRefFromName).
 // INVALID_ARGUMENT naming `field` unless `code` is an HJ 212 factor code (`^[aw]\d{5}$`).
 absl::Status ValidatePollutantCode(absl::string_view code, absl::string_view field);
 

@@ -225,14 +225,14 @@ TEST(PermitNameTest, ParsesAndChecksTheHolder) {
   EXPECT_THAT(ParsePermitName(absl::StrCat("enterprises/", kUscc, "/permit/", kNumber1), "name"),
               StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(ParsePermitName("", "name"), StatusIs(absl::StatusCode::kInvalidArgument));
-  EXPECT_EQ(PermitHolderFromName("enterprises/" + kUscc, "parent").value(), kUscc);
-  EXPECT_THAT(PermitHolderFromName("enterprises/123", "parent"),
+  EXPECT_EQ(UsccFromEnterpriseName("enterprises/" + kUscc, "parent").value(), kUscc);
+  EXPECT_THAT(UsccFromEnterpriseName("enterprises/123", "parent"),
               StatusIs(absl::StatusCode::kInvalidArgument));
   auto outlet =
-      LimitOutletFromName(absl::StrCat("enterprises/", kUscc, "/outlets/DA001"), "outlet");
+      OutletRefFromName(absl::StrCat("enterprises/", kUscc, "/outlets/DA001"), "outlet");
   ASSERT_THAT(outlet, IsOk());
   EXPECT_EQ(outlet->code, "DA001");
-  EXPECT_THAT(LimitOutletFromName(absl::StrCat("enterprises/", kUscc, "/outlets/DX001"), "outlet"),
+  EXPECT_THAT(OutletRefFromName(absl::StrCat("enterprises/", kUscc, "/outlets/DX001"), "outlet"),
               StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
