@@ -2,8 +2,10 @@
 # Brings up ecocase on this machine: installs what is missing, builds, starts a private
 # MariaDB under var/ (unless a database is given), migrates, loads the Jiaozuo demo data,
 # makes TLS certificates, runs the server in the foreground and signs in as admin to
-# create one demo user per role (passwords in var/demo-users.txt). Ctrl-C stops all it
-# started; running it again keeps the data, the users and their passwords.
+# create one demo user per role (passwords in var/demo-users.txt), then loads the demo
+# registry through the API (deploy/demo/registry.sh: 20 enterprises, their outlets,
+# devices and permits). Ctrl-C stops all it started; running it again keeps the data, the
+# users and their passwords.
 #
 #   deploy/quickstart.sh [--listen HOST:PORT] [--db-url mysql://USER@HOST:PORT/DB]
 #
@@ -189,6 +191,19 @@ else
 fi
 [[ $demo_ok == 1 ]] || echo "quickstart.sh: some demo users could not be made (see above); the server runs on" >&2
 
+step "demo registry"
+# Enterprises, outlets, devices and permits, through ecoctl as admin and supervisor (with
+# sessions of its own under var/ecoctl-demo/); a re-run changes nothing.
+registry_ok=1
+if [[ $demo_ok == 1 ]]; then
+  ECOCASE_VAR_DIR=$var ECOCTL=$build/clients/ecoctl/ecoctl "$root/deploy/demo/registry.sh" \
+    --server "$host:$port" --ca "$var/tls/ca.pem" || registry_ok=0
+else
+  registry_ok=0
+fi
+[[ $registry_ok == 1 ]] ||
+  echo "quickstart.sh: the demo registry was not (completely) loaded (see above); the server runs on" >&2
+
 # Commands as typed from the repository root.
 rel() { case $1 in "$root"/*) printf '%s' "${1#"$root"/}" ;; *) printf '%s' "$1" ;; esac; }
 shown="$(rel "$build")/clients/ecoctl/ecoctl --server $host:$port --ca $(rel "$var")/tls/ca.pem"
@@ -206,6 +221,35 @@ Try, in another terminal, in $root:
   $shown whoami
   $shown login --user supervisor    # admin and supervisor read the audit log
   $shown audit verify
-Press Ctrl-C to stop the server and the database it started. Data stays in $var.
 MSG
+if [[ $registry_ok == 1 ]]; then
+  # The permit numbers of deploy/demo/registry.sh: the draft of 山阳示范污水处理有限公司 and
+  # the permit of 焦作示范化工有限公司, the company of the demo user `enterprise`.
+  draft_permit=91410811MA4DM0018K001P
+  own_permit=$(uscc_with_check 91410800MA44TE5T0)001P
+  draft_note="# 山阳示范污水处理有限公司"
+  if ! ctl_admin --json permits get "$draft_permit" 2>/dev/null | grep -q '"state":"DRAFT"'; then
+    draft_note="# 山阳示范污水处理有限公司 (issued already)"
+  fi
+  cat <<MSG
+
+Try the demo registry and permits (README "Registry and permits with ecoctl"):
+  export ECOCTL_SERVER=$host:$port ECOCTL_CA_FILE=$var/tls/ca.pem
+  alias ecoctl=$build/clients/ecoctl/ecoctl
+  ecoctl login --user supervisor          # supervisor's password above
+  ecoctl enterprises list                 # the 20 demo enterprises
+  ecoctl permits list --state draft
+  ecoctl permits issue $draft_permit  $draft_note
+  ecoctl permits change $own_permit --merge \\
+      --limit 'DA001:a21002=100mg/m3/hour@3,annual=12t,std=GB 31571-2015 特别排放限值' \\
+      --note '焦环许变〔2026〕15号：执行大气污染物特别排放限值'
+  ecoctl permits versions $own_permit
+  ecoctl permits expiring                 # within 60 days
+  ecoctl login --user enterprise          # 焦作示范化工有限公司
+  ecoctl permits status
+  ecoctl logout
+  ecoctl permits public $own_permit  # no sign-in needed
+MSG
+fi
+echo "Press Ctrl-C to stop the server and the database it started. Data stays in $var."
 wait "$server_pid"

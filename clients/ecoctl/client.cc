@@ -101,6 +101,8 @@ AuthenticatedClient::AuthenticatedClient(const Connection& connection, const Con
   auto channel = MakeChannel(connection_);
   auth_ = ecocase::v1::AuthService::NewStub(channel);
   audit_ = ecocase::v1::AuditService::NewStub(channel);
+  enterprise_ = ecocase::v1::EnterpriseService::NewStub(channel);
+  permit_ = ecocase::v1::PermitService::NewStub(channel);
 }
 
 grpc::Status AuthenticatedClient::Call(const Rpc& rpc) {

@@ -13,6 +13,8 @@
 #include "errors.h"
 #include "ecocase/v1/audit.grpc.pb.h"
 #include "ecocase/v1/auth.grpc.pb.h"
+#include "ecocase/v1/enterprise.grpc.pb.h"
+#include "ecocase/v1/permit.grpc.pb.h"
 #include "ecoctl_store.pb.h"
 
 namespace ecoctl {
@@ -47,6 +49,8 @@ class AuthenticatedClient {
 
   ecocase::v1::AuthService::Stub& auth() { return *auth_; }
   ecocase::v1::AuditService::Stub& audit() { return *audit_; }
+  ecocase::v1::EnterpriseService::Stub& enterprise() { return *enterprise_; }
+  ecocase::v1::PermitService::Stub& permit() { return *permit_; }
   const store::Session& session() const { return session_; }
 
   // Runs `rpc` with the access token. On UNAUTHENTICATED it refreshes the session once
@@ -64,6 +68,8 @@ class AuthenticatedClient {
   store::Session session_;
   std::unique_ptr<ecocase::v1::AuthService::Stub> auth_;
   std::unique_ptr<ecocase::v1::AuditService::Stub> audit_;
+  std::unique_ptr<ecocase::v1::EnterpriseService::Stub> enterprise_;
+  std::unique_ptr<ecocase::v1::PermitService::Stub> permit_;
 };
 
 // A session record from a Login or RefreshToken response.

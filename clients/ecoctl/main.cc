@@ -30,6 +30,8 @@ int main(int argc, char** argv) {
   AddAuthCommands(app, ctx);
   AddUserCommands(app, ctx);
   AddAuditCommands(app, ctx);
+  AddEnterpriseCommands(app, ctx);
+  AddPermitCommands(app, ctx);
 
   try {
     app.parse(argc, argv);
