@@ -155,9 +155,13 @@ if [[ -z $admin_password ]]; then
   admin_password=$(new_password)
   record_demo_user admin admin "$admin_password"
 fi
+# The server's structured log (one JSON line per call) goes to a file, so this terminal
+# shows only what a person needs; `tail -f var/server.log` follows it.
 ECOCASE_BOOTSTRAP_ADMIN_PASSWORD=$admin_password "$build/server/ecocase-server" --listen="$listen" \
-  --tls_cert_file="$var/tls/server.pem" --tls_key_file="$var/tls/server.key" &
+  --tls_cert_file="$var/tls/server.pem" --tls_key_file="$var/tls/server.key" \
+  2>>"$var/server.log" &
 server_pid=$!
+echo "server log: $var/server.log"
 
 host=${listen%:*}
 [[ $host == 0.0.0.0 || $host == "[::]" ]] && host=localhost
@@ -166,7 +170,7 @@ port=${listen##*:}
 ecoctl="$build/clients/ecoctl/ecoctl --server $host:$port --ca $var/tls/ca.pem"
 for _ in $(seq 1 100); do
   $ecoctl health >/dev/null 2>&1 && break
-  kill -0 "$server_pid" 2>/dev/null || { echo "quickstart.sh: the server exited" >&2; exit 1; }
+  kill -0 "$server_pid" 2>/dev/null || { echo "quickstart.sh: the server exited; the end of $var/server.log:" >&2; tail -n 20 "$var/server.log" >&2; exit 1; }
   sleep 0.2
 done
 
