@@ -10,6 +10,7 @@
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "testing/test_app.h"
+#include "testing/uscc.h"
 
 namespace ecocase {
 namespace {
@@ -58,17 +59,7 @@ class AuthTest : public ::testing::Test {
   std::unique_ptr<TestApp> app_;
 };
 
-std::string ValidUscc(std::string first17) {
-  // GB 32100-2015 check character (weights 3^(i-1) mod 31), written out independently of
-  // the server's implementation.
-  const std::string alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-  int weight = 1, sum = 0;
-  for (char c : first17) {
-    sum += static_cast<int>(alphabet.find(c)) * weight;
-    weight = weight * 3 % 31;
-  }
-  return first17 + alphabet[(31 - sum % 31) % 31];
-}
+using ::ecocase::testing::ValidUscc;
 
 TEST_F(AuthTest, WrongPasswordAndUnknownUserGetTheSameAnswer) {
   grpc::Status wrong = LoginStatus("admin", "not-the-password");

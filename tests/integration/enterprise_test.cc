@@ -19,6 +19,7 @@
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "testing/test_app.h"
+#include "testing/uscc.h"
 
 namespace ecocase {
 namespace {
@@ -28,17 +29,7 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
-// GB 32100-2015 check character (weights 3^(i-1) mod 31), written out independently of
-// the server's implementation.
-std::string ValidUscc(const std::string& first17) {
-  const std::string alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-  int weight = 1, sum = 0;
-  for (char c : first17) {
-    sum += static_cast<int>(alphabet.find(c)) * weight;
-    weight = weight * 3 % 31;
-  }
-  return first17 + alphabet[(31 - sum % 31) % 31];
-}
+using ::ecocase::testing::ValidUscc;
 
 // Two enterprises in different districts of Jiaozuo, and a third in the first district.
 const std::string kInJiefang = ValidUscc("91410802MA3X00001");    // 解放区 410802

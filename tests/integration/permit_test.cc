@@ -19,6 +19,7 @@
 #include "storage/mysql/mysql_mutation_runner.h"
 #include "storage/mysql/mysql_permit_repository.h"
 #include "testing/test_app.h"
+#include "testing/uscc.h"
 
 namespace ecocase {
 namespace {
@@ -28,17 +29,7 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
-// GB 32100-2015 check character (weights 3^(i-1) mod 31), written out independently of
-// the server's implementation.
-std::string ValidUscc(const std::string& first17) {
-  const std::string alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-  int weight = 1, sum = 0;
-  for (char c : first17) {
-    sum += static_cast<int>(alphabet.find(c)) * weight;
-    weight = weight * 3 % 31;
-  }
-  return first17 + alphabet[(31 - sum % 31) % 31];
-}
+using ::ecocase::testing::ValidUscc;
 
 const std::string kUsccA = ValidUscc("91410802MA45PA001");  // 解放区 410802
 const std::string kUsccB = ValidUscc("91410882MA45PB002");  // 沁阳市 410882

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/errors.h"
 #include "testing/status_matchers.h"
+#include "testing/uscc.h"
 
 namespace ecocase::domain {
 namespace {
@@ -17,16 +18,7 @@ using ::ecocase::testing::IsOk;
 using ::ecocase::testing::StatusIs;
 using ::testing::HasSubstr;
 
-// GB 32100-2015 check character, written out independently of domain/uscc.cc.
-std::string ValidUscc(const std::string& first17) {
-  const std::string alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-  int weight = 1, sum = 0;
-  for (char c : first17) {
-    sum += static_cast<int>(alphabet.find(c)) * weight;
-    weight = weight * 3 % 31;
-  }
-  return first17 + alphabet[(31 - sum % 31) % 31];
-}
+using ::ecocase::testing::ValidUscc;
 
 const std::string kUscc = ValidUscc("91410802MA45ABCD1");
 const std::string kNumber1 = kUscc + "001P";
