@@ -30,6 +30,24 @@ inline void Check(const grpc::Status& status, const std::string& hint = "") {
   if (!status.ok()) throw RpcError(status, hint);
 }
 
+// Sends a List request page after page, from its page_token to the last page (only one
+// page when `one_page`), and returns the pages merged: every repeated field appended and
+// the last page's next_page_token. `list(ctx, request, &page)` makes one call. Throws
+// RpcError for a failed call.
+template <typename Response, typename Request, typename List>
+Response ListPages(AuthenticatedClient& client, Request request, bool one_page, List list) {
+  Response all;
+  for (;;) {
+    Response page;
+    Check(client.Call([&](grpc::ClientContext& ctx) { return list(ctx, request, &page); }));
+    all.MergeFrom(page);
+    // proto3 MergeFrom keeps the old token when the new one is empty.
+    all.set_next_page_token(page.next_page_token());
+    if (one_page || page.next_page_token().empty()) return all;
+    request.set_page_token(page.next_page_token());
+  }
+}
+
 // As Check, for a change sent with `request_id`. When the outcome is unknown (the
 // server may have made the change before the connection broke) the hint says how to
 // retry without doing it twice.

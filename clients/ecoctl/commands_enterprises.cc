@@ -226,17 +226,12 @@ google::protobuf::RepeatedPtrField<v1::Outlet> ListAllOutlets(AuthenticatedClien
   v1::ListOutletsRequest request;
   request.set_parent(EnterpriseName(uscc));
   request.set_page_size(500);
-  google::protobuf::RepeatedPtrField<v1::Outlet> all;
-  for (;;) {
-    v1::ListOutletsResponse page;
-    Check(client.Call([&](grpc::ClientContext& ctx) {
-      return client.enterprise().ListOutlets(&ctx, request, &page);
-    }));
-    all.MergeFrom(page.outlets());
-    if (page.next_page_token().empty()) break;
-    request.set_page_token(page.next_page_token());
-  }
-  return all;
+  return ListPages<v1::ListOutletsResponse>(
+             client, request, /*one_page=*/false,
+             [&](grpc::ClientContext& ctx, const auto& r, auto* page) {
+               return client.enterprise().ListOutlets(&ctx, r, page);
+             })
+      .outlets();
 }
 
 struct CreateEnterpriseOptions {
@@ -308,17 +303,10 @@ int ListEnterprises(const Connection& c, const ListEnterprisesOptions& o) {
   request.set_name_contains(o.name_contains);
   request.set_page_size(o.page_size > 0 ? o.page_size : 500);
   request.set_page_token(o.page_token);
-  v1::ListEnterprisesResponse all;
-  for (;;) {
-    v1::ListEnterprisesResponse page;
-    Check(client.Call([&](grpc::ClientContext& ctx) {
-      return client.enterprise().ListEnterprises(&ctx, request, &page);
-    }));
-    all.mutable_enterprises()->MergeFrom(page.enterprises());
-    all.set_next_page_token(page.next_page_token());
-    if (o.page_size > 0 || page.next_page_token().empty()) break;
-    request.set_page_token(page.next_page_token());
-  }
+  auto all = ListPages<v1::ListEnterprisesResponse>(
+      client, request, o.page_size > 0, [&](grpc::ClientContext& ctx, const auto& r, auto* page) {
+        return client.enterprise().ListEnterprises(&ctx, r, page);
+      });
   if (c.json) {
     std::cout << ToJson(all) << "\n";
     return kExitOk;

@@ -118,17 +118,12 @@ std::map<std::string, std::string> HolderNames(AuthenticatedClient& client,
     v1::ListEnterprisesRequest request;
     request.set_page_size(500);
     request.set_district_code(district);
-    for (;;) {
-      v1::ListEnterprisesResponse page;
-      if (!client.Call([&](grpc::ClientContext& ctx) {
-                   return client.enterprise().ListEnterprises(&ctx, request, &page);
-                 }).ok()) {
-        break;
-      }
-      for (const v1::Enterprise& e : page.enterprises()) names[e.uscc()] = e.display_name();
-      if (page.next_page_token().empty()) break;
-      request.set_page_token(page.next_page_token());
-    }
+    auto all = ListPages<v1::ListEnterprisesResponse>(
+        client, request, /*one_page=*/false,
+        [&](grpc::ClientContext& ctx, const auto& r, auto* page) {
+          return client.enterprise().ListEnterprises(&ctx, r, page);
+        });
+    for (const v1::Enterprise& e : all.enterprises()) names[e.uscc()] = e.display_name();
   } catch (const RpcError&) {
     // Names are a courtesy: the permits are printed without them.
   }
@@ -141,16 +136,15 @@ OutletNames OutletNamesOf(AuthenticatedClient& client, const std::string& uscc) 
   v1::ListOutletsRequest request;
   request.set_parent(EnterpriseName(uscc));
   request.set_page_size(500);
-  for (;;) {
-    v1::ListOutletsResponse page;
-    if (!client.Call([&](grpc::ClientContext& ctx) {
-                 return client.enterprise().ListOutlets(&ctx, request, &page);
-               }).ok()) {
-      break;
-    }
-    for (const v1::Outlet& o : page.outlets()) names.emplace_back(o.code(), o.display_name());
-    if (page.next_page_token().empty()) break;
-    request.set_page_token(page.next_page_token());
+  try {
+    auto all = ListPages<v1::ListOutletsResponse>(
+        client, request, /*one_page=*/false,
+        [&](grpc::ClientContext& ctx, const auto& r, auto* page) {
+          return client.enterprise().ListOutlets(&ctx, r, page);
+        });
+    for (const v1::Outlet& o : all.outlets()) names.emplace_back(o.code(), o.display_name());
+  } catch (const RpcError&) {
+    // Names are a courtesy: limits are printed with codes alone.
   }
   return names;
 }
@@ -327,17 +321,10 @@ int List(const Connection& c, const ListOptions& o) {
   request.set_district_code(o.district);
   request.set_page_size(o.page_size > 0 ? o.page_size : 500);
   request.set_page_token(o.page_token);
-  v1::ListPermitsResponse all;
-  for (;;) {
-    v1::ListPermitsResponse page;
-    Check(client.Call([&](grpc::ClientContext& ctx) {
-      return client.permit().ListPermits(&ctx, request, &page);
-    }));
-    all.mutable_permits()->MergeFrom(page.permits());
-    all.set_next_page_token(page.next_page_token());
-    if (o.page_size > 0 || page.next_page_token().empty()) break;
-    request.set_page_token(page.next_page_token());
-  }
+  auto all = ListPages<v1::ListPermitsResponse>(
+      client, request, o.page_size > 0, [&](grpc::ClientContext& ctx, const auto& r, auto* page) {
+        return client.permit().ListPermits(&ctx, r, page);
+      });
   if (c.json) {
     std::cout << ToJson(all) << "\n";
     return kExitOk;
@@ -694,16 +681,11 @@ int Expiring(const Connection& c, int within_days) {
   v1::ListExpiringPermitsRequest request;
   request.set_within_days(within_days);
   request.set_page_size(500);
-  v1::ListPermitsResponse all;
-  for (;;) {
-    v1::ListPermitsResponse page;
-    Check(client.Call([&](grpc::ClientContext& ctx) {
-      return client.permit().ListExpiringPermits(&ctx, request, &page);
-    }));
-    all.mutable_permits()->MergeFrom(page.permits());
-    if (page.next_page_token().empty()) break;
-    request.set_page_token(page.next_page_token());
-  }
+  auto all = ListPages<v1::ListPermitsResponse>(
+      client, request, /*one_page=*/false,
+      [&](grpc::ClientContext& ctx, const auto& r, auto* page) {
+        return client.permit().ListExpiringPermits(&ctx, r, page);
+      });
   if (c.json) {
     std::cout << ToJson(all) << "\n";
     return kExitOk;

@@ -186,17 +186,10 @@ int List(const Connection& c, const ListOptions& o) {
   request.set_page_size(o.page_size);
   request.set_page_token(o.page_token);
   // With --page-size one page; without, every page to the end.
-  v1::ListUsersResponse all;
-  for (;;) {
-    v1::ListUsersResponse page;
-    Check(client.Call([&](grpc::ClientContext& ctx) {
-      return client.auth().ListUsers(&ctx, request, &page);
-    }));
-    all.mutable_users()->MergeFrom(page.users());
-    all.set_next_page_token(page.next_page_token());
-    if (o.page_size > 0 || page.next_page_token().empty()) break;
-    request.set_page_token(page.next_page_token());
-  }
+  auto all = ListPages<v1::ListUsersResponse>(
+      client, request, o.page_size > 0, [&](grpc::ClientContext& ctx, const auto& r, auto* page) {
+        return client.auth().ListUsers(&ctx, r, page);
+      });
   if (c.json) {
     std::cout << ToJson(all) << "\n";
     return kExitOk;
