@@ -1,5 +1,7 @@
 #include "app/application.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "api/audit_service.h"
@@ -143,6 +145,17 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Start(
         auto purged = p->mutations.PurgeIdempotencyKeys(clock_ptr->Now() - retention);
         if (!purged.ok()) return purged.status();
         if (*purged > 0) Log(LogLevel::kInfo, "idempotency_keys_purged").Int("rows", *purged);
+        return absl::OkStatus();
+      }));
+  // A throttle row matters only while its window or lock lasts.
+  absl::Duration throttle_memory =
+      std::max(options.auth.login_failure_window, options.auth.login_lockout);
+  ECOCASE_RETURN_IF_ERROR(parts->sweeps.AddJob(
+      "purge_login_throttle", absl::Hours(1), absl::Minutes(10),
+      [p, throttle_memory, clock_ptr] {
+        auto purged = p->throttle.PurgeStale(clock_ptr->Now() - throttle_memory);
+        if (!purged.ok()) return purged.status();
+        if (*purged > 0) Log(LogLevel::kInfo, "login_throttle_purged").Int("rows", *purged);
         return absl::OkStatus();
       }));
   ECOCASE_RETURN_IF_ERROR(parts->sweeps.AddJob(

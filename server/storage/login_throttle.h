@@ -23,6 +23,9 @@ class LoginThrottle {
                                      absl::Duration lockout) = 0;
   // Forgets the failures of a subject (after a successful sign-in).
   virtual absl::Status Clear(const std::string& subject) = 0;
+  // Deletes subjects whose window began and whose lock ended before `cutoff`; returns how
+  // many. For the sweep: without it every address ever seen would stay forever.
+  virtual absl::StatusOr<int64_t> PurgeStale(absl::Time cutoff) = 0;
 };
 
 }  // namespace ecocase::storage

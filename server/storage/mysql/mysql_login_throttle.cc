@@ -22,6 +22,9 @@ constexpr absl::string_view kUpdate =
     "UPDATE login_throttle SET failures = ?, window_start = ?, locked_until = ? "
     "WHERE subject = ?";
 constexpr absl::string_view kDelete = "DELETE FROM login_throttle WHERE subject = ?";
+constexpr absl::string_view kPurge =
+    "DELETE FROM login_throttle WHERE window_start < ? AND "
+    "(locked_until IS NULL OR locked_until < ?)";
 
 }  // namespace
 
@@ -82,6 +85,19 @@ absl::Status MysqlLoginThrottle::RecordFailure(const std::vector<std::string>& s
     }
     return absl::OkStatus();
   });
+}
+
+absl::StatusOr<int64_t> MysqlLoginThrottle::PurgeStale(absl::Time cutoff) {
+  int64_t deleted = 0;
+  absl::Status s = RunInTransaction(pool_, "purge login throttle", [&](sql::Connection& c) {
+    auto stmt = Prepare(c, kPurge);
+    stmt->setString(1, FormatSqlTime(cutoff));
+    stmt->setString(2, FormatSqlTime(cutoff));
+    deleted = stmt->executeUpdate();
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return deleted;
 }
 
 absl::Status MysqlLoginThrottle::Clear(const std::string& subject) {

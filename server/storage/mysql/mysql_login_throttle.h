@@ -15,6 +15,7 @@ class MysqlLoginThrottle final : public LoginThrottle {
                              int max_failures, absl::Duration window,
                              absl::Duration lockout) override;
   absl::Status Clear(const std::string& subject) override;
+  absl::StatusOr<int64_t> PurgeStale(absl::Time cutoff) override;
 
  private:
   ConnectionPool& pool_;
