@@ -30,6 +30,14 @@ inline void Check(const grpc::Status& status, const std::string& hint = "") {
   if (!status.ok()) throw RpcError(status, hint);
 }
 
+// --page-size and --page-token on a list command: with --page-size one page, otherwise
+// every page (see ListPages).
+inline void AddPageFlags(CLI::App* list, int& page_size, std::string& page_token) {
+  list->add_option("--page-size", page_size, "one page of at most this many (default: every page)")
+      ->check(CLI::PositiveNumber);
+  list->add_option("--page-token", page_token, "continue after an earlier page");
+}
+
 // Sends a List request page after page, from its page_token to the last page (only one
 // page when `one_page`), and returns the pages merged: every repeated field appended and
 // the last page's next_page_token. `list(ctx, request, &page)` makes one call. Throws

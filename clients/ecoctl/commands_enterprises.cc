@@ -655,10 +655,7 @@ void AddEnterpriseCommands(CLI::App& app, Context& ctx) {
       ->check(CLI::IsMember(Keys(ClassNames())));
   list->add_option("--name-contains", list_options->name_contains,
                    "only names containing this, e.g. 热电");
-  list->add_option("--page-size", list_options->page_size,
-                   "one page of at most this many (default: every page)")
-      ->check(CLI::PositiveNumber);
-  list->add_option("--page-token", list_options->page_token, "continue after an earlier page");
+  AddPageFlags(list, list_options->page_size, list_options->page_token);
   list->callback([&ctx, list_options] {
     ctx.run = [&ctx, list_options] { return ListEnterprises(ctx.connection, *list_options); };
   });

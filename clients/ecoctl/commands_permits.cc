@@ -786,10 +786,7 @@ void AddPermitCommands(CLI::App& app, Context& ctx) {
   list->add_option("--state", list_options->state, "only this state")
       ->check(CLI::IsMember(Keys(StateNames())));
   list->add_option("--district", list_options->district, "only holders in this district");
-  list->add_option("--page-size", list_options->page_size,
-                   "one page of at most this many (default: every page)")
-      ->check(CLI::PositiveNumber);
-  list->add_option("--page-token", list_options->page_token, "continue after an earlier page");
+  AddPageFlags(list, list_options->page_size, list_options->page_token);
   list->callback([&ctx, list_options] {
     ctx.run = [&ctx, list_options] { return List(ctx.connection, *list_options); };
   });

@@ -371,10 +371,7 @@ void AddUserCommands(CLI::App& app, Context& ctx) {
   list->add_option("--role", list_options->role, "only this role")
       ->check(CLI::IsMember(RoleChoices()));
   list->add_flag("--all", list_options->all, "include disabled users");
-  list->add_option("--page-size", list_options->page_size,
-                   "one page of at most this many (default: every page)")
-      ->check(CLI::PositiveNumber);
-  list->add_option("--page-token", list_options->page_token, "continue after an earlier page");
+  AddPageFlags(list, list_options->page_size, list_options->page_token);
   list->callback([&ctx, list_options] {
     ctx.run = [&ctx, list_options] { return List(ctx.connection, *list_options); };
   });

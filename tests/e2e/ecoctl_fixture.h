@@ -20,6 +20,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "testing/child_process.h"
 #include "testing/test_database.h"
 
@@ -144,5 +145,30 @@ class EcoctlTest : public ::testing::Test {
   std::unique_ptr<testing::ChildProcess> server_;
   int port_ = 0;
 };
+
+// The first line of `text` containing `needle`, or "".
+inline std::string LineWith(const std::string& text, const std::string& needle) {
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    if (line.find(needle) != absl::string_view::npos) return std::string(line);
+  }
+  return "";
+}
+
+// Terminal column at which byte `pos` of `line` starts (3-byte UTF-8 CJK characters are 2
+// columns wide; the tables checked hold ASCII and CJK only).
+inline int ColumnOf(const std::string& line, size_t pos) {
+  int column = 0;
+  for (size_t i = 0; i < pos;) {
+    unsigned char c = static_cast<unsigned char>(line[i]);
+    if (c >= 0xE0) {
+      column += 2;
+      i += 3;
+    } else {
+      column += 1;
+      i += 1;
+    }
+  }
+  return column;
+}
 
 }  // namespace ecocase

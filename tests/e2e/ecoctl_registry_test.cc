@@ -26,30 +26,6 @@ std::string Capture(const std::string& text, const std::string& pattern) {
   return std::regex_search(text, m, re) ? m[1].str() : "";
 }
 
-std::string LineWith(const std::string& text, const std::string& needle) {
-  for (absl::string_view line : absl::StrSplit(text, '\n')) {
-    if (line.find(needle) != absl::string_view::npos) return std::string(line);
-  }
-  return "";
-}
-
-// Terminal column at which byte `pos` of `line` starts (3-byte UTF-8 CJK characters are 2
-// columns wide; the tables here hold ASCII and CJK only).
-int ColumnOf(const std::string& line, size_t pos) {
-  int column = 0;
-  for (size_t i = 0; i < pos;) {
-    unsigned char c = static_cast<unsigned char>(line[i]);
-    if (c >= 0xE0) {
-      column += 2;
-      i += 3;
-    } else {
-      column += 1;
-      i += 1;
-    }
-  }
-  return column;
-}
-
 class EcoctlRegistryTest : public EcoctlTest {
  protected:
   // Signs admin in and creates the supervisor (city-wide) with a known password.

@@ -19,30 +19,6 @@ std::string Capture(const std::string& text, const std::string& pattern) {
   return std::regex_search(text, m, re) ? m[1].str() : "";
 }
 
-// Terminal column at which byte `pos` of `line` starts (CJK characters are 2 wide; the
-// tables here hold ASCII and 3-byte CJK only).
-int ColumnOf(const std::string& line, size_t pos) {
-  int column = 0;
-  for (size_t i = 0; i < pos;) {
-    unsigned char c = static_cast<unsigned char>(line[i]);
-    if (c >= 0xE0) {
-      column += 2;
-      i += 3;
-    } else {
-      column += 1;
-      i += 1;
-    }
-  }
-  return column;
-}
-
-std::string LineWith(const std::string& text, const std::string& needle) {
-  for (absl::string_view line : absl::StrSplit(text, '\n')) {
-    if (line.find(needle) != absl::string_view::npos) return std::string(line);
-  }
-  return "";
-}
-
 TEST_F(EcoctlTest, LoginKeepsPrivateCredentialsWithoutThePassword) {
   // A careless umask must not leave the tokens readable by others.
   Result login = Ecoctl("admin", {"login", "--user", "admin", "--password-stdin"},
