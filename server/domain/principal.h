@@ -31,8 +31,8 @@ struct Jurisdiction {
   std::vector<std::string> district_codes;
   std::string enterprise_uscc;
   // STATION only: the device MNs this account may send readings for (1-100); empty for
-  // every other role.
-  std::vector<std::string> device_mns;
+  // every other role. (The initializer keeps `Jurisdiction{codes, uscc}` warning-free.)
+  std::vector<std::string> device_mns = {};
 };
 
 // Whether `scope_code` covers `district_code`: equal, or a city code (xxxx00) covering its
