@@ -8,6 +8,7 @@
 #include "api/authorizer.h"
 #include "api/enterprise_service.h"
 #include "api/health_monitor.h"
+#include "api/monitoring_service.h"
 #include "api/permit_service.h"
 #include "api/system_service.h"
 #include "api/test_hook_service.h"
@@ -22,6 +23,7 @@
 #include "storage/mysql/mysql_login_throttle.h"
 #include "storage/mysql/mysql_mutation_runner.h"
 #include "storage/mysql/mysql_permit_repository.h"
+#include "storage/mysql/mysql_reading_repository.h"
 #include "storage/mysql/mysql_session_repository.h"
 #include "storage/mysql/mysql_system_repository.h"
 #include "storage/mysql/mysql_user_repository.h"
@@ -70,6 +72,9 @@ struct Application::Parts {
         enterprises(pool),
         permits(pool),
         leases(pool),
+        readings(pool),
+        devices(readings, clock, o.monitoring.devices),
+        writer(readings, o.monitoring.writer),
         hasher(o.passwords),
         authorizer(sessions, clock),
         auth_service(authorizer, users, sessions, throttle, mutations, hasher, clock, o.auth),
@@ -78,6 +83,8 @@ struct Application::Parts {
         enterprise_service(authorizer, enterprises, mutations, clock, o.auth.city_code),
         permit_service(authorizer, permits, mutations, clock,
                        api::PermitOptions{.city_code = o.auth.city_code}),
+        monitoring_service(authorizer, devices, writer, readings, clock, o.auth.city_code,
+                           o.monitoring.checks),
         permit_expiry(permits, mutations, clock),
         sweeps(leases, clock, o.replica_id) {}
 
@@ -91,6 +98,9 @@ struct Application::Parts {
   storage::mysql::MysqlEnterpriseRepository enterprises;
   storage::mysql::MysqlPermitRepository permits;
   storage::mysql::MysqlLeaseStore leases;
+  storage::mysql::MysqlReadingRepository readings;
+  ingest::DeviceDirectory devices;
+  ingest::ReadingWriter writer;
   security::PasswordHasher hasher;
   api::Authorizer authorizer;
   api::AuthServiceImpl auth_service;
@@ -98,6 +108,7 @@ struct Application::Parts {
   api::SystemServiceImpl system_service;
   api::EnterpriseServiceImpl enterprise_service;
   api::PermitServiceImpl permit_service;
+  api::MonitoringServiceImpl monitoring_service;
   api::PermitExpiry permit_expiry;
   api::TestHookServiceImpl test_hook_service;
   std::unique_ptr<api::GrpcServer> server;
@@ -131,6 +142,7 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Start(
                                           &parts->system_service};
   services.push_back(&parts->enterprise_service);
   services.push_back(&parts->permit_service);
+  services.push_back(&parts->monitoring_service);
   if (options.test_hooks) services.push_back(&parts->test_hook_service);
   ECOCASE_ASSIGN_OR_RETURN(parts->server, api::GrpcServer::Start(options.server, services));
   Parts* p = parts.get();
@@ -165,6 +177,18 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Start(
         if (*expired > 0) Log(LogLevel::kInfo, "permits_expired").Int("count", *expired);
         return absl::OkStatus();
       }));
+  const MonitoringOptions monitoring = options.monitoring;
+  ECOCASE_RETURN_IF_ERROR(parts->sweeps.AddJob(
+      "maintain_reading_partitions", absl::Hours(6), absl::Minutes(30),
+      [p, monitoring, clock_ptr] {
+        auto dropped = p->readings.MaintainPartitions(
+            clock_ptr->Now(), monitoring.reading_retention, monitoring.partition_months_ahead);
+        if (!dropped.ok()) return dropped.status();
+        for (const std::string& name : *dropped) {
+          Log(LogLevel::kInfo, "reading_partition_dropped").Str("partition", name);
+        }
+        return absl::OkStatus();
+      }));
   ECOCASE_RETURN_IF_ERROR(parts->sweeps.Start(options.sweep_tick));
   return std::unique_ptr<Application>(new Application(std::move(parts)));
 }
@@ -180,6 +204,8 @@ void Application::Shutdown(absl::Duration grace) {
   parts_->health->Drain();
   parts_->sweeps.Stop();  // Hands leases over to the other replicas at once.
   parts_->server->Shutdown(grace);
+  // After the RPCs (which wait for their writes): what is queued is written, then no more.
+  parts_->writer.Stop();
   parts_->health.reset();
   parts_->server.reset();
 }

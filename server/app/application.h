@@ -1,5 +1,8 @@
 #pragma once
 
+#include "domain/monitoring/reading.h"
+#include "ingest/device_directory.h"
+#include "ingest/reading_writer.h"
 #include <memory>
 #include <string>
 
@@ -13,6 +16,18 @@
 #include "storage/db_options.h"
 
 namespace ecocase::app {
+
+// Online monitoring: the ingest pipeline and raw-reading retention.
+struct MonitoringOptions {
+  ingest::ReadingWriterOptions writer;
+  ingest::DeviceDirectoryOptions devices;
+  domain::monitoring::ReadingCheckOptions checks;
+  // Raw readings are kept at least this long (the law asks for 5 years), then their monthly
+  // partitions are dropped.
+  absl::Duration reading_retention = absl::Hours(24 * (365 * 5 + 2));
+  // Monthly partitions are created this many months ahead of now.
+  int partition_months_ahead = 3;
+};
 
 struct ApplicationOptions {
   storage::DbOptions db;
@@ -28,6 +43,7 @@ struct ApplicationOptions {
   bool test_hooks = false;
   // When set and no ADMIN exists yet, creates user `admin` with this password.
   std::string bootstrap_admin_password;
+  MonitoringOptions monitoring;
 };
 
 // The whole server wired together: pool -> migrations -> repositories -> services -> gRPC

@@ -73,6 +73,11 @@ constexpr Grant kPolicy[] = {
     {Action::kGetLimitInForce, "GetLimitInForce", kReaders},
     {Action::kGetPermitStatus, "GetPermitStatus", kAdmin | kSupervisor | kOfficer | kEnterprise},
     {Action::kListExpiringPermits, "ListExpiringPermits", kAdmin | kSupervisor | kOfficer},
+    // Monitoring: only stations (and collectors signed in as STATION) send readings, each
+    // for the devices on its account; readings are read like the registry they belong to.
+    {Action::kIngestReadings, "IngestReadings", Bit(Role::kStation)},
+    {Action::kStreamReadings, "StreamReadings", Bit(Role::kStation)},
+    {Action::kListReadings, "ListReadings", kStaff | kEnterprise},
 };
 
 const Grant* FindGrant(Action action) {

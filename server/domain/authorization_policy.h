@@ -49,6 +49,9 @@ enum class Action {
   kGetLimitInForce,
   kGetPermitStatus,
   kListExpiringPermits,
+  kIngestReadings,
+  kStreamReadings,
+  kListReadings,
 };
 
 // Every action, for tests that walk the table.

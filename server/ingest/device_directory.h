@@ -16,6 +16,9 @@ struct DeviceDirectoryOptions {
   // How long a looked-up device (or its absence) is trusted before asking the database
   // again: a rebind, a new profile or key reaches the doors within this time.
   absl::Duration ttl = absl::Seconds(30);
+  // Bound on cached MNs (unknown ones included, which anyone can make up): beyond it the
+  // cache starts afresh.
+  size_t max_entries = 100000;
 };
 
 // The registered devices as the ingest doors see them: a read-through cache over

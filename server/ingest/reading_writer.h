@@ -86,7 +86,8 @@ class ReadingWriter {
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   ReadingWriterStats stats_ ABSL_GUARDED_BY(mu_);
 
-  std::vector<std::thread> threads_;
+  absl::Mutex join_mu_;  // Stop() may be called twice (and by the destructor)
+  std::vector<std::thread> threads_ ABSL_GUARDED_BY(join_mu_);
 };
 
 }  // namespace ecocase::ingest

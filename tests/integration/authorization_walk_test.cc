@@ -64,6 +64,9 @@ const std::map<std::string, std::string> kAllowed = {
     {"/ecocase.v1.PermitService/GetLimitInForce", "ASOEI"},
     {"/ecocase.v1.PermitService/GetPermitStatus", "ASOE"},
     {"/ecocase.v1.PermitService/ListExpiringPermits", "ASO"},
+    {"/ecocase.v1.MonitoringService/IngestReadings", "T"},
+    {"/ecocase.v1.MonitoringService/StreamReadings", "T"},
+    {"/ecocase.v1.MonitoringService/ListReadings", "ASOHE"},
 };
 
 // Sends an empty request to `method` with `token` (none when empty).

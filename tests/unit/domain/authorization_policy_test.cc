@@ -49,6 +49,9 @@ const std::map<std::string, std::string> kExpected = {
     {"GetLimitInForce", "ASOEI"},
     {"GetPermitStatus", "ASOE"},
     {"ListExpiringPermits", "ASO"},
+    {"IngestReadings", "T"},
+    {"StreamReadings", "T"},
+    {"ListReadings", "ASOHE"},
 };
 
 const std::map<char, Role> kLetters = {
