@@ -24,6 +24,7 @@ ecocase::v1::User ToProto(const domain::User& u) {
   out.set_role(ToProto(u.role));
   for (const std::string& code : u.jurisdiction.district_codes) out.add_district_codes(code);
   out.set_enterprise_uscc(u.jurisdiction.enterprise_uscc);
+  for (const std::string& mn : u.jurisdiction.device_mns) out.add_device_mns(mn);
   if (u.certificate.has_value()) {
     auto* c = out.mutable_certificate();
     c->set_number(u.certificate->number);
@@ -44,6 +45,7 @@ absl::StatusOr<domain::User> FromProto(const ecocase::v1::User& in, absl::string
   u.role = FromProto(in.role());
   u.jurisdiction.district_codes.assign(in.district_codes().begin(), in.district_codes().end());
   u.jurisdiction.enterprise_uscc = in.enterprise_uscc();
+  u.jurisdiction.device_mns.assign(in.device_mns().begin(), in.device_mns().end());
   if (in.has_certificate()) {
     auto from = FromDate(in.certificate().valid_from(),
                          absl::StrCat(field, ".certificate.valid_from"));

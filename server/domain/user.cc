@@ -7,12 +7,14 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/errors.h"
+#include "domain/enterprise.h"
 #include "domain/uscc.h"
 
 namespace ecocase::domain {
 namespace {
 
 constexpr size_t kMaxDistricts = 50;
+constexpr size_t kMaxStationDevices = 100;
 
 bool IsUsernameChar(char c) {
   return absl::ascii_islower(static_cast<unsigned char>(c)) ||
@@ -93,6 +95,27 @@ absl::Status ValidateUser(User& user, absl::string_view prefix) {
                                          "is listed twice");
       }
     }
+  }
+  if (user.role == Role::kStation) {
+    if (j.device_mns.empty() || j.device_mns.size() > kMaxStationDevices) {
+      return common::InvalidFieldError(
+          field("device_mns"),
+          "must hold 1-100 MNs for ROLE_STATION: the devices it may send readings for");
+    }
+    // The database compares MNs without regard to case, so "ab1" and "AB1" are one device.
+    std::set<std::string> seen;
+    for (size_t i = 0; i < j.device_mns.size(); ++i) {
+      const std::string& mn = j.device_mns[i];
+      std::string at = absl::StrCat(field("device_mns"), "[", i, "]");
+      if (!IsMn(mn)) {
+        return common::InvalidFieldError(at, "must be an HJ 212 MN: 1-24 letters and digits");
+      }
+      if (!seen.insert(absl::AsciiStrToUpper(mn)).second) {
+        return common::InvalidFieldError(at, "is listed twice");
+      }
+    }
+  } else if (!j.device_mns.empty()) {
+    return common::InvalidFieldError(field("device_mns"), "is only for ROLE_STATION users");
   }
   if (user.certificate.has_value()) {
     const EnforcementCertificate& c = *user.certificate;

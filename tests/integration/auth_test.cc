@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "google/rpc/error_details.pb.h"
@@ -357,6 +359,84 @@ TEST_F(AuthTest, PaginationWalksAllUsersAndTokensAreBoundToTheQuery) {
   auto ctx2 = TestApp::Context(admin);
   EXPECT_EQ(app_->auth().ListUsers(ctx2.get(), other, &page).error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(AuthTest, StationAccountsCarryTheirDevicesThroughStorageAndSignIn) {
+  std::string admin = app_->AdminToken();
+  v1::CreateUserRequest request;
+  v1::User* station = request.mutable_user();
+  station->set_username("station.wuzhi");
+  station->set_display_name("武陟县数采汇聚");
+  station->set_role(v1::ROLE_STATION);
+  station->add_district_codes("410823");
+  station->add_device_mns("41082300000002");
+  station->add_device_mns("41082300000001");
+  request.set_password("station-passphrase-2026");
+  v1::User created;
+  auto ctx = TestApp::Context(admin);
+  ASSERT_TRUE(app_->auth().CreateUser(ctx.get(), request, &created).ok());
+  EXPECT_THAT(created.device_mns(), ::testing::UnorderedElementsAre("41082300000001",
+                                                                    "41082300000002"));
+  EXPECT_EQ(app_->schema().QueryInt(
+                "SELECT COUNT(*) FROM app_user_device d JOIN app_user u ON u.id = d.user_id "
+                "WHERE u.username = 'station.wuzhi'"),
+            2);
+
+  // Read back, listed, and after an unrelated change: the devices stay.
+  v1::User got;
+  ASSERT_TRUE(GetUser(admin, "users/station.wuzhi", &got).ok());
+  EXPECT_THAT(got.device_mns(), ::testing::ElementsAre("41082300000001", "41082300000002"));
+  EXPECT_THAT(got.district_codes(), ::testing::ElementsAre("410823"));
+  v1::ListUsersRequest list;
+  list.set_role(v1::ROLE_STATION);
+  v1::ListUsersResponse page;
+  auto list_ctx = TestApp::Context(admin);
+  ASSERT_TRUE(app_->auth().ListUsers(list_ctx.get(), list, &page).ok());
+  ASSERT_EQ(page.users_size(), 1);
+  EXPECT_EQ(page.users(0).device_mns_size(), 2);
+  v1::UpdateUserRequest update;
+  update.mutable_user()->set_name("users/station.wuzhi");
+  update.mutable_user()->set_display_name("武陟县数采汇聚（新）");
+  update.mutable_update_mask()->add_paths("display_name");
+  v1::User updated;
+  auto update_ctx = TestApp::Context(admin);
+  ASSERT_TRUE(app_->auth().UpdateUser(update_ctx.get(), update, &updated).ok());
+  EXPECT_THAT(updated.device_mns(), ::testing::ElementsAre("41082300000001", "41082300000002"));
+
+  // The station signs in and sees its devices; the session's principal carries them.
+  v1::LoginResponse login;
+  ASSERT_TRUE(LoginStatus("station.wuzhi", "station-passphrase-2026", &login).ok());
+  EXPECT_EQ(login.user().device_mns_size(), 2);
+  v1::User me;
+  ASSERT_TRUE(WhoAmI(login.access_token(), &me).ok());
+  EXPECT_EQ(me.role(), v1::ROLE_STATION);
+  EXPECT_THAT(me.device_mns(), ::testing::ElementsAre("41082300000001", "41082300000002"));
+}
+
+TEST_F(AuthTest, StationDevicesAreRequiredAndOnlyForStations) {
+  std::string admin = app_->AdminToken();
+  auto create = [&](v1::Role role, std::vector<std::string> mns) {
+    v1::CreateUserRequest request;
+    request.mutable_user()->set_username("station.bad");
+    request.mutable_user()->set_display_name("数采");
+    request.mutable_user()->set_role(role);
+    request.mutable_user()->add_district_codes("410802");
+    for (const std::string& mn : mns) request.mutable_user()->add_device_mns(mn);
+    request.set_password("long-enough-password");
+    v1::User out;
+    auto ctx = TestApp::Context(admin);
+    return app_->auth().CreateUser(ctx.get(), request, &out);
+  };
+  grpc::Status none = create(v1::ROLE_STATION, {});
+  EXPECT_EQ(none.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(none.error_message(), HasSubstr("user.device_mns"));
+  grpc::Status malformed = create(v1::ROLE_STATION, {"41080200000001", "MN-1"});
+  EXPECT_EQ(malformed.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(malformed.error_message(), HasSubstr("user.device_mns[1]"));
+  grpc::Status officer = create(v1::ROLE_OFFICER, {"41080200000001"});
+  EXPECT_EQ(officer.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(officer.error_message(), HasSubstr("user.device_mns"));
+  EXPECT_EQ(app_->schema().QueryInt("SELECT COUNT(*) FROM app_user_device"), 0);
 }
 
 TEST_F(AuthTest, NoPasswordOrTokenInLogsOrAuditRecords) {

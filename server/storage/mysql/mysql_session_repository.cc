@@ -49,10 +49,11 @@ absl::StatusOr<std::optional<domain::Principal>> SelectPrincipal(sql::Connection
   if (!role.has_value()) return absl::InternalError("session user has an unknown role");
   p.role = *role;
   p.jurisdiction.enterprise_uscc = rs->isNull(5) ? "" : std::string(rs->getString(5));
-  domain::User districts;
-  districts.id = p.user_id;
-  LoadDistricts(conn, districts);
-  p.jurisdiction.district_codes = std::move(districts.jurisdiction.district_codes);
+  domain::User user;
+  user.id = p.user_id;
+  LoadJurisdiction(conn, user);
+  p.jurisdiction.district_codes = std::move(user.jurisdiction.district_codes);
+  p.jurisdiction.device_mns = std::move(user.jurisdiction.device_mns);
   return std::optional<domain::Principal>(std::move(p));
 }
 

@@ -32,6 +32,11 @@ constexpr absl::string_view kDeleteDistricts =
     "DELETE FROM app_user_district WHERE user_id = ?";
 constexpr absl::string_view kSelectDistricts =
     "SELECT district_code FROM app_user_district WHERE user_id = ? ORDER BY district_code";
+constexpr absl::string_view kInsertDevice =
+    "INSERT INTO app_user_device (user_id, mn) VALUES (?, ?)";
+constexpr absl::string_view kDeleteDevices = "DELETE FROM app_user_device WHERE user_id = ?";
+constexpr absl::string_view kSelectDevices =
+    "SELECT mn FROM app_user_device WHERE user_id = ? ORDER BY mn";
 constexpr absl::string_view kUpdateUser =
     "UPDATE app_user SET display_name = ?, enterprise_uscc = NULLIF(?, ''), disabled = ?, "
     "cert_number = NULLIF(?, ''), cert_valid_from = ?, cert_valid_until = ?, "
@@ -107,12 +112,27 @@ absl::StatusOr<UserCredentials> ReadUser(sql::ResultSet& rs) {
   return c;
 }
 
-void InsertDistricts(sql::Connection& conn, const domain::User& user) {
-  auto stmt = Prepare(conn, kInsertDistrict);
+// Stores the district codes and (STATION) device MNs of `user`, whose id is set.
+void InsertJurisdiction(sql::Connection& conn, const domain::User& user) {
+  auto district = Prepare(conn, kInsertDistrict);
   for (const std::string& code : user.jurisdiction.district_codes) {
-    stmt->setInt64(1, user.id);
-    stmt->setString(2, code);
-    stmt->executeUpdate();
+    district->setInt64(1, user.id);
+    district->setString(2, code);
+    district->executeUpdate();
+  }
+  auto device = Prepare(conn, kInsertDevice);
+  for (const std::string& mn : user.jurisdiction.device_mns) {
+    device->setInt64(1, user.id);
+    device->setString(2, mn);
+    device->executeUpdate();
+  }
+}
+
+void DeleteJurisdiction(sql::Connection& conn, int64_t user_id) {
+  for (absl::string_view sql : {kDeleteDistricts, kDeleteDevices}) {
+    auto del = Prepare(conn, sql);
+    del->setInt64(1, user_id);
+    del->executeUpdate();
   }
 }
 
@@ -132,7 +152,7 @@ absl::StatusOr<std::optional<UserCredentials>> SelectUser(sql::Connection& conn,
   if (!rs->next()) return std::optional<UserCredentials>();
   auto c = ReadUser(*rs);
   if (!c.ok()) return c.status();
-  LoadDistricts(conn, c->user);
+  LoadJurisdiction(conn, c->user);
   return std::optional<UserCredentials>(*std::move(c));
 }
 
@@ -149,12 +169,18 @@ absl::Status StaleEtag(const std::string& username) {
 
 }  // namespace
 
-void LoadDistricts(sql::Connection& conn, domain::User& user) {
-  auto stmt = Prepare(conn, kSelectDistricts);
-  stmt->setInt64(1, user.id);
-  std::unique_ptr<sql::ResultSet> rs(stmt->executeQuery());
+void LoadJurisdiction(sql::Connection& conn, domain::User& user) {
+  auto districts = Prepare(conn, kSelectDistricts);
+  districts->setInt64(1, user.id);
+  std::unique_ptr<sql::ResultSet> rs(districts->executeQuery());
   user.jurisdiction.district_codes.clear();
   while (rs->next()) user.jurisdiction.district_codes.push_back(rs->getString(1));
+
+  auto devices = Prepare(conn, kSelectDevices);
+  devices->setInt64(1, user.id);
+  std::unique_ptr<sql::ResultSet> drs(devices->executeQuery());
+  user.jurisdiction.device_mns.clear();
+  while (drs->next()) user.jurisdiction.device_mns.push_back(drs->getString(1));
 }
 
 absl::StatusOr<domain::User> MysqlUserRepository::Create(Tx& tx, domain::User user,
@@ -185,7 +211,7 @@ absl::StatusOr<domain::User> MysqlUserRepository::Create(Tx& tx, domain::User us
   std::unique_ptr<sql::ResultSet> rs(id->executeQuery());
   rs->next();
   user.id = rs->getInt64(1);
-  InsertDistricts(conn, user);
+  InsertJurisdiction(conn, user);
   user.version = 1;
   user.disabled = false;
   user.create_time = now;
@@ -215,10 +241,8 @@ absl::StatusOr<domain::User> MysqlUserRepository::Update(
   stmt->setString(7, FormatSqlTime(now));
   stmt->setInt64(8, user.id);
   stmt->executeUpdate();
-  auto del = Prepare(conn, kDeleteDistricts);
-  del->setInt64(1, user.id);
-  del->executeUpdate();
-  InsertDistricts(conn, user);
+  DeleteJurisdiction(conn, user.id);
+  InsertJurisdiction(conn, user);
   user.version += 1;
   user.update_time = now;
   return user;
@@ -281,7 +305,7 @@ absl::StatusOr<std::vector<domain::User>> MysqlUserRepository::List(
       if (!c.ok()) return c.status();
       users.push_back(std::move(c->user));
     }
-    for (domain::User& u : users) LoadDistricts(conn, u);
+    for (domain::User& u : users) LoadJurisdiction(conn, u);
     return absl::OkStatus();
   });
   if (!s.ok()) return s;

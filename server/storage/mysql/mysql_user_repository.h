@@ -31,7 +31,8 @@ class MysqlUserRepository final : public UserRepository {
   ConnectionPool& pool_;
 };
 
-// Loads the district codes of `user` (used by the session repository too).
-void LoadDistricts(sql::Connection& conn, domain::User& user);
+// Loads the district codes and (STATION) device MNs of `user` (used by the session
+// repository too).
+void LoadJurisdiction(sql::Connection& conn, domain::User& user);
 
 }  // namespace ecocase::storage::mysql

@@ -1,5 +1,9 @@
 #include "domain/user.h"
 
+#include <functional>
+#include <string>
+#include <vector>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -78,6 +82,77 @@ TEST(UserTest, EnterpriseUsersHaveAnEnterpriseAndNoDistricts) {
   u.jurisdiction.enterprise_uscc = "91110000600037341l";
   EXPECT_TRUE(ValidateUser(u, "user").ok());
   EXPECT_EQ(u.jurisdiction.enterprise_uscc, "91110000600037341L");  // Normalised.
+}
+
+User Station() {
+  User u;
+  u.username = "station.mengzhou";
+  u.display_name = "孟州数采网关";
+  u.role = Role::kStation;
+  u.jurisdiction.district_codes = {"410883"};
+  u.jurisdiction.device_mns = {"41088300000001", "41088300000002"};
+  return u;
+}
+
+TEST(UserTest, StationAccountsNameTheirDevicesAndKeepDistricts) {
+  User u = Station();
+  ASSERT_TRUE(ValidateUser(u, "user").ok());
+  // Stored as given: MNs are not case-folded or reordered.
+  EXPECT_THAT(u.jurisdiction.device_mns,
+              ::testing::ElementsAre("41088300000001", "41088300000002"));
+  u.jurisdiction.district_codes.clear();
+  EXPECT_THAT(std::string(ValidateUser(u, "user").message()),
+              ::testing::StartsWith("user.district_codes:"));
+}
+
+TEST(UserTest, StationDeviceListIsCheckedItemByItem) {
+  struct Case {
+    std::vector<std::string> mns;
+    std::string field;
+  };
+  const Case kCases[] = {
+      {{}, "user.device_mns"},
+      {{"41088300000001", "4108-83"}, "user.device_mns[1]"},
+      {{""}, "user.device_mns[0]"},
+      {{"A234567890123456789012345"}, "user.device_mns[0]"},  // 25 characters.
+      {{"41088300000001", "41088300000001"}, "user.device_mns[1]"},
+      // The database compares MNs case-insensitively: one device, listed twice.
+      {{"mn0001abc", "MN0001ABC"}, "user.device_mns[1]"},
+  };
+  for (const Case& c : kCases) {
+    User u = Station();
+    u.jurisdiction.device_mns = c.mns;
+    absl::Status s = ValidateUser(u, "user");
+    SCOPED_TRACE(c.field);
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(std::string(s.message()), ::testing::StartsWith(c.field + ":"));
+  }
+}
+
+TEST(UserTest, StationAccountsHoldAtMostOneHundredDevices) {
+  User u = Station();
+  u.jurisdiction.device_mns.clear();
+  for (int i = 0; i < 100; ++i) u.jurisdiction.device_mns.push_back("MN" + std::to_string(i));
+  EXPECT_TRUE(ValidateUser(u, "user").ok());
+  u.jurisdiction.device_mns.push_back("MN100");
+  EXPECT_THAT(std::string(ValidateUser(u, "user").message()),
+              ::testing::StartsWith("user.device_mns:"));
+}
+
+TEST(UserTest, OnlyStationAccountsHaveDevices) {
+  User officer = Officer();
+  officer.jurisdiction.device_mns = {"41088300000001"};
+  EXPECT_THAT(std::string(ValidateUser(officer, "user").message()),
+              ::testing::StartsWith("user.device_mns:"));
+
+  User enterprise = Officer();
+  enterprise.role = Role::kEnterprise;
+  enterprise.jurisdiction.district_codes.clear();
+  enterprise.jurisdiction.enterprise_uscc = "91110000600037341L";
+  ASSERT_TRUE(ValidateUser(enterprise, "user").ok());
+  enterprise.jurisdiction.device_mns = {"41088300000001"};
+  EXPECT_THAT(std::string(ValidateUser(enterprise, "user").message()),
+              ::testing::StartsWith("user.device_mns:"));
 }
 
 TEST(UserTest, CertificateValidityIncludesBothEnds) {
