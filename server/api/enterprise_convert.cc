@@ -1,6 +1,8 @@
 #include "api/enterprise_convert.h"
 
+#include "absl/strings/str_cat.h"
 #include "api/proto_convert.h"
+#include "common/errors.h"
 
 namespace ecocase::api {
 namespace {
@@ -14,6 +16,33 @@ google::type::LatLng ToLatLng(const domain::GeoPoint& p) {
 
 domain::GeoPoint FromLatLng(const google::type::LatLng& p) {
   return domain::GeoPoint{p.latitude(), p.longitude()};
+}
+
+namespace hj212 = domain::hj212;
+using ProtoProtocol = ecocase::v1::DeviceProtocol;
+
+ProtoProtocol::Version ToProto(hj212::ProtocolVersion version) {
+  switch (version) {
+    case hj212::ProtocolVersion::k2005:
+      return ProtoProtocol::VERSION_2005;
+    case hj212::ProtocolVersion::k2017:
+      return ProtoProtocol::VERSION_2017;
+    case hj212::ProtocolVersion::k2025:
+      return ProtoProtocol::VERSION_2025;
+  }
+  return ProtoProtocol::VERSION_UNSPECIFIED;
+}
+
+ProtoProtocol::Encryption ToProto(hj212::CpEncryption encryption) {
+  switch (encryption) {
+    case hj212::CpEncryption::kNone:
+      return ProtoProtocol::ENCRYPTION_NONE;
+    case hj212::CpEncryption::kOptional:
+      return ProtoProtocol::ENCRYPTION_OPTIONAL;
+    case hj212::CpEncryption::kRequired:
+      return ProtoProtocol::ENCRYPTION_REQUIRED;
+  }
+  return ProtoProtocol::ENCRYPTION_UNSPECIFIED;
 }
 
 }  // namespace
@@ -79,6 +108,52 @@ ecocase::v1::Device ToProto(const domain::Device& d) {
   out.set_mn(d.mn);
   out.set_outlet(d.OutletName());
   if (d.bind_time.has_value()) *out.mutable_bind_time() = ToTimestamp(*d.bind_time);
+  if (!d.enterprise_uscc.empty()) {  // Bound: the profile registered with the binding.
+    // The key is input only: never set here.
+    ProtoProtocol* protocol = out.mutable_protocol();
+    protocol->set_version(ToProto(d.protocol.version));
+    protocol->set_lenient(d.protocol.lenient());
+    protocol->set_encryption(ToProto(d.protocol.encryption));
+  }
+  return out;
+}
+
+absl::StatusOr<domain::DeviceProtocolRequest> FromProto(const ecocase::v1::DeviceProtocol& in,
+                                                         absl::string_view field) {
+  domain::DeviceProtocolRequest out;
+  switch (in.version()) {
+    case ProtoProtocol::VERSION_UNSPECIFIED:  // The default.
+    case ProtoProtocol::VERSION_2017:
+      out.version = hj212::ProtocolVersion::k2017;
+      break;
+    case ProtoProtocol::VERSION_2005:
+      out.version = hj212::ProtocolVersion::k2005;
+      break;
+    case ProtoProtocol::VERSION_2025:
+      out.version = hj212::ProtocolVersion::k2025;
+      break;
+    default:
+      return common::InvalidFieldError(absl::StrCat(field, ".version"),
+                                       "must be VERSION_2005, VERSION_2017 or VERSION_2025");
+  }
+  switch (in.encryption()) {
+    case ProtoProtocol::ENCRYPTION_UNSPECIFIED:  // The default.
+    case ProtoProtocol::ENCRYPTION_NONE:
+      out.encryption = hj212::CpEncryption::kNone;
+      break;
+    case ProtoProtocol::ENCRYPTION_OPTIONAL:
+      out.encryption = hj212::CpEncryption::kOptional;
+      break;
+    case ProtoProtocol::ENCRYPTION_REQUIRED:
+      out.encryption = hj212::CpEncryption::kRequired;
+      break;
+    default:
+      return common::InvalidFieldError(
+          absl::StrCat(field, ".encryption"),
+          "must be ENCRYPTION_NONE, ENCRYPTION_OPTIONAL or ENCRYPTION_REQUIRED");
+  }
+  out.lenient = in.lenient();
+  out.sm4_key = in.sm4_key();
   return out;
 }
 

@@ -20,5 +20,10 @@ domain::Enterprise FromProto(const ecocase::v1::Enterprise& enterprise);
 domain::Outlet FromProto(const ecocase::v1::Outlet& outlet);
 // kUnspecified for values this server does not know.
 domain::ManagementClass FromProto(ecocase::v1::ManagementClass management_class);
+// A bind request's protocol; unspecified enums take the defaults (2017, no encryption).
+// INVALID_ARGUMENT naming `field`.version / .encryption for values this server does not
+// know. The key is copied unchecked (see domain::DeviceProfileFor).
+absl::StatusOr<domain::DeviceProtocolRequest> FromProto(
+    const ecocase::v1::DeviceProtocol& protocol, absl::string_view field);
 
 }  // namespace ecocase::api

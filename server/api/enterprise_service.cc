@@ -423,18 +423,25 @@ absl::Status EnterpriseServiceImpl::DoBindDevice(grpc::ServerContext* context,
   ECOCASE_RETURN_IF_ERROR(domain::ValidateMn(request.mn(), "mn"));
   ECOCASE_RETURN_IF_ERROR(
       domain::ValidateDevicePassword(request.device_password(), "device_password"));
+  ECOCASE_ASSIGN_OR_RETURN(domain::DeviceProtocolRequest wanted,
+                           FromProto(request.protocol(), "protocol"));
+  ECOCASE_ASSIGN_OR_RETURN(domain::hj212::DeviceProfile protocol,
+                           domain::DeviceProfileFor(wanted, "protocol"));
   ECOCASE_ASSIGN_OR_RETURN(std::string hash, device_hasher_.Hash(request.device_password()));
-  // The fingerprint leaves the password out: no password-derived value is stored with it.
+  // The fingerprint leaves the password and the SM4 key out: no value derived from either
+  // secret is stored with it.
   ecocase::v1::BindDeviceRequest fingerprint = request;
   fingerprint.clear_request_id();
   fingerprint.clear_device_password();
+  if (fingerprint.has_protocol()) fingerprint.mutable_protocol()->clear_sm4_key();
   storage::Scope scope = storage::Scope::For(caller, city_code_);
   return RunMutation(
       caller, "BindDevice", request.request_id(), fingerprint,
       [&](storage::Tx& tx) -> absl::StatusOr<storage::MutationResult> {
         ECOCASE_ASSIGN_OR_RETURN(domain::Device device,
                                  enterprises_.BindDevice(tx, scope, key.enterprise_uscc, key.code,
-                                                         request.mn(), hash, clock_.Now()));
+                                                         request.mn(), hash, protocol,
+                                                         clock_.Now()));
         return DeviceResult(caller, "BindDevice", ToProto(device), device);
       },
       response);

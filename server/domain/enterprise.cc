@@ -5,8 +5,10 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "common/errors.h"
+#include "domain/hj212/commands.h"
 #include "domain/uscc.h"
 
 namespace ecocase::domain {
@@ -27,6 +29,14 @@ constexpr ClassNameRow kClassNames[] = {
 };
 
 bool IsDigit(char c) { return absl::ascii_isdigit(static_cast<unsigned char>(c)); }
+
+// 0-15 for a hex digit of either case, else -1.
+int HexDigitValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
 
 bool AllDigits(absl::string_view s) { return std::all_of(s.begin(), s.end(), IsDigit); }
 
@@ -285,6 +295,137 @@ absl::Status ValidateDevicePassword(absl::string_view password, absl::string_vie
         "(the HJ 212 PW)");
   }
   return absl::OkStatus();
+}
+
+std::optional<hj212::Sm4Key> ParseSm4Key(absl::string_view text) {
+  hj212::Sm4Key key{};
+  if (text.size() == 2 * key.size()) {
+    for (size_t i = 0; i < key.size(); ++i) {
+      int high = HexDigitValue(text[2 * i]);
+      int low = HexDigitValue(text[2 * i + 1]);
+      if (high < 0 || low < 0) return std::nullopt;
+      key[i] = static_cast<uint8_t>(high * 16 + low);
+    }
+    return key;
+  }
+  // The text form travels inside HJ 212 frames (CN 1014 NewSK): printable ASCII only.
+  bool printable =
+      std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x21 && c <= 0x7e; });
+  if (!printable) return std::nullopt;
+  return hj212::Sm4KeyFromText(text);
+}
+
+absl::StatusOr<hj212::DeviceProfile> DeviceProfileFor(const DeviceProtocolRequest& request,
+                                                      absl::string_view prefix) {
+  auto field = [&](absl::string_view name) { return absl::StrCat(prefix, ".", name); };
+  hj212::DeviceProfile profile;
+  profile.version = request.version;
+  profile.strictness = request.lenient ? hj212::Strictness::kLenient : hj212::Strictness::kStrict;
+  profile.crc_mode = request.lenient ? hj212::CrcMode::kHj212OrModbus : hj212::CrcMode::kHj212;
+  profile.encryption = request.encryption;
+  if (request.encryption == hj212::CpEncryption::kNone) {
+    if (!request.sm4_key.empty()) {
+      return common::InvalidFieldError(
+          field("sm4_key"), "is only for encrypting devices (encryption OPTIONAL or REQUIRED)");
+    }
+  } else {
+    if (request.version != hj212::ProtocolVersion::k2025) {
+      return common::InvalidFieldError(
+          field("encryption"), "SM4 encryption of the CP area exists only in HJ 212-2025");
+    }
+    if (request.sm4_key.empty()) {
+      return common::InvalidFieldError(field("sm4_key"),
+                                       "is required with encryption OPTIONAL or REQUIRED");
+    }
+    std::optional<hj212::Sm4Key> key = ParseSm4Key(request.sm4_key);
+    if (!key.has_value()) {
+      return common::InvalidFieldError(
+          field("sm4_key"), "must be 32 hex digits or 16 printable ASCII characters");
+    }
+    profile.sm4_keys.push_back(*key);
+  }
+  // The codec's own rule for profiles; the checks above already name the field.
+  if (absl::Status s = hj212::ValidateProfile(profile); !s.ok()) {
+    return common::InvalidFieldError(prefix, s.message());
+  }
+  return profile;
+}
+
+absl::string_view ProtocolVersionStoredName(hj212::ProtocolVersion version) {
+  return hj212::ProtocolVersionName(version);
+}
+
+std::optional<hj212::ProtocolVersion> ProtocolVersionFromStoredName(absl::string_view name) {
+  for (hj212::ProtocolVersion v : {hj212::ProtocolVersion::k2005, hj212::ProtocolVersion::k2017,
+                                   hj212::ProtocolVersion::k2025}) {
+    if (hj212::ProtocolVersionName(v) == name) return v;
+  }
+  return std::nullopt;
+}
+
+absl::string_view StrictnessName(hj212::Strictness strictness) {
+  return strictness == hj212::Strictness::kLenient ? "LENIENT" : "STRICT";
+}
+
+std::optional<hj212::Strictness> StrictnessFromName(absl::string_view name) {
+  if (name == "STRICT") return hj212::Strictness::kStrict;
+  if (name == "LENIENT") return hj212::Strictness::kLenient;
+  return std::nullopt;
+}
+
+absl::string_view CrcModeName(hj212::CrcMode mode) {
+  return mode == hj212::CrcMode::kHj212OrModbus ? "HJ212_OR_MODBUS" : "HJ212";
+}
+
+std::optional<hj212::CrcMode> CrcModeFromName(absl::string_view name) {
+  if (name == "HJ212") return hj212::CrcMode::kHj212;
+  if (name == "HJ212_OR_MODBUS") return hj212::CrcMode::kHj212OrModbus;
+  return std::nullopt;
+}
+
+absl::string_view CpEncryptionName(hj212::CpEncryption encryption) {
+  switch (encryption) {
+    case hj212::CpEncryption::kNone:
+      return "NONE";
+    case hj212::CpEncryption::kOptional:
+      return "OPTIONAL";
+    case hj212::CpEncryption::kRequired:
+      return "REQUIRED";
+  }
+  return "NONE";
+}
+
+std::optional<hj212::CpEncryption> CpEncryptionFromName(absl::string_view name) {
+  if (name == "NONE") return hj212::CpEncryption::kNone;
+  if (name == "OPTIONAL") return hj212::CpEncryption::kOptional;
+  if (name == "REQUIRED") return hj212::CpEncryption::kRequired;
+  return std::nullopt;
+}
+
+std::string Sm4KeysText(const std::vector<hj212::Sm4Key>& keys) {
+  constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (const hj212::Sm4Key& key : keys) {
+    if (!out.empty()) out += ',';
+    for (uint8_t b : key) {
+      out += kHex[b >> 4];
+      out += kHex[b & 0x0f];
+    }
+  }
+  return out;
+}
+
+std::optional<std::vector<hj212::Sm4Key>> Sm4KeysFromText(absl::string_view text) {
+  std::vector<hj212::Sm4Key> keys;
+  if (text.empty()) return keys;
+  for (absl::string_view part : absl::StrSplit(text, ',')) {
+    // Only the hex form is stored; 16 characters here would be a damaged column.
+    if (part.size() != 32) return std::nullopt;
+    std::optional<hj212::Sm4Key> key = ParseSm4Key(part);
+    if (!key.has_value()) return std::nullopt;
+    keys.push_back(*key);
+  }
+  return keys;
 }
 
 bool MaySeeEnterpriseContacts(Role role) {

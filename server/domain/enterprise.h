@@ -9,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "domain/hj212/profile.h"
 #include "domain/principal.h"
 
 namespace ecocase::domain {
@@ -77,6 +78,10 @@ struct Device {
   std::optional<absl::Time> bind_time;
   // The owning enterprise's district (for audit records); empty once unbound.
   std::string district_code;
+  // How it speaks HJ 212, as registered when it was bound (DeviceProfileFor). `password`
+  // stays unset: the PW is stored only as a hash. `sm4_keys` is secret: the registry
+  // stores it on bind but never reads it back (only the ingest doors need it).
+  hj212::DeviceProfile protocol;
 
   std::string ResourceName() const { return "devices/" + mn; }
   // `enterprises/{uscc}/outlets/{code}`, or empty once unbound.
@@ -137,6 +142,43 @@ absl::Status ValidateMn(absl::string_view mn, absl::string_view field);
 // printable ASCII characters other than space and the frame separators `;` `,` `=` `&`.
 // The message never repeats it.
 absl::Status ValidateDevicePassword(absl::string_view password, absl::string_view field);
+
+// The HJ 212 protocol a bind request asks for (ecocase.v1.DeviceProtocol).
+struct DeviceProtocolRequest {
+  hj212::ProtocolVersion version = hj212::ProtocolVersion::k2017;
+  bool lenient = false;
+  hj212::CpEncryption encryption = hj212::CpEncryption::kNone;
+  // Secret. 32 hex digits, or the 16 characters HJ 212-2025 CN 1014 carries; empty
+  // without encryption.
+  std::string sm4_key;
+};
+
+// The profile to register for a device. Strict devices are judged by the Appendix A CRC
+// only; lenient (legacy) ones also by CRC-16/MODBUS, which many of them compute. Errors are
+// INVALID_ARGUMENT naming the field under `prefix` (e.g. "protocol.sm4_key"): encryption
+// before HJ 212-2025, encryption without a key, a key without encryption, a malformed key.
+// No message repeats the key.
+absl::StatusOr<hj212::DeviceProfile> DeviceProfileFor(const DeviceProtocolRequest& request,
+                                                      absl::string_view prefix);
+
+// An SM4 key as the bureau hands it over: 32 hex digits (either case), or 16 printable
+// ASCII characters used as the key bytes (hj212::Sm4KeyFromText). nullopt otherwise.
+std::optional<hj212::Sm4Key> ParseSm4Key(absl::string_view text);
+
+// The device profile as stored (the `device` columns of V004) and back.
+absl::string_view ProtocolVersionStoredName(hj212::ProtocolVersion version);  // "2017"
+std::optional<hj212::ProtocolVersion> ProtocolVersionFromStoredName(absl::string_view name);
+absl::string_view StrictnessName(hj212::Strictness strictness);  // "STRICT", "LENIENT"
+std::optional<hj212::Strictness> StrictnessFromName(absl::string_view name);
+absl::string_view CrcModeName(hj212::CrcMode mode);  // "HJ212", "HJ212_OR_MODBUS"
+std::optional<hj212::CrcMode> CrcModeFromName(absl::string_view name);
+// "NONE", "OPTIONAL", "REQUIRED".
+absl::string_view CpEncryptionName(hj212::CpEncryption encryption);
+std::optional<hj212::CpEncryption> CpEncryptionFromName(absl::string_view name);
+// SM4 keys as stored: 32 lower-case hex digits each, comma separated, current key first.
+// Secret, both ways. Empty text is no keys; nullopt for malformed text.
+std::string Sm4KeysText(const std::vector<hj212::Sm4Key>& keys);
+std::optional<std::vector<hj212::Sm4Key>> Sm4KeysFromText(absl::string_view text);
 
 // Whether a caller in `role` sees enterprises' contact people and site locations: bureau
 // staff and (within its own scope) the enterprise itself, not system accounts.

@@ -63,13 +63,15 @@ class EnterpriseRepository {
       int64_t expected_version, absl::FunctionRef<absl::Status(domain::Outlet&)> change,
       absl::Time now) = 0;
 
-  // Binds MN `mn` to the outlet and opens a binding-history row at `now`. A device known
-  // but unbound is rebound (with the new password hash). NOT_FOUND for an outlet outside
-  // `scope`; ALREADY_EXISTS when the MN is bound anywhere in the system.
+  // Binds MN `mn` to the outlet with its protocol profile (SM4 keys included) and opens a
+  // binding-history row at `now`. A device known but unbound is rebound (with the new
+  // password hash and profile). NOT_FOUND for an outlet outside `scope`; ALREADY_EXISTS
+  // when the MN is bound anywhere in the system. The returned device carries no keys.
   virtual absl::StatusOr<domain::Device> BindDevice(Tx& tx, const Scope& scope,
                                                     const std::string& uscc,
                                                     const std::string& code, const std::string& mn,
                                                     const std::string& password_hash,
+                                                    const domain::hj212::DeviceProfile& protocol,
                                                     absl::Time now) = 0;
   // Releases the MN from its outlet and closes its binding-history row at `now`; returns
   // the device as it was bound (outlet, bind time, district). NOT_FOUND when it is not

@@ -28,6 +28,7 @@ using ::ecocase::testing::TestApp;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::Not;
 
 using ::ecocase::testing::ValidUscc;
 
@@ -207,6 +208,29 @@ class EnterpriseTest : public ::testing::Test {
     grpc::Status s = stub_->BindDevice(ctx.get(), request, &response);
     if (out != nullptr) *out = response;
     return s;
+  }
+
+  grpc::Status BindWith(const std::string& token, const std::string& outlet,
+                        const std::string& mn, const v1::DeviceProtocol& protocol,
+                        v1::Device* out = nullptr, const std::string& request_id = "") {
+    v1::BindDeviceRequest request;
+    request.set_outlet(outlet);
+    request.set_mn(mn);
+    request.set_device_password("Pw-123456");
+    request.set_request_id(request_id);
+    *request.mutable_protocol() = protocol;
+    v1::Device response;
+    auto ctx = TestApp::Context(token);
+    grpc::Status s = stub_->BindDevice(ctx.get(), request, &response);
+    if (out != nullptr) *out = response;
+    return s;
+  }
+
+  // The profile columns of a device: "version strictness crc_mode encryption sm4_keys".
+  std::string StoredProfile(const std::string& mn) {
+    return app_->schema().QueryString(
+        "SELECT CONCAT_WS(' ', protocol_version, strictness, crc_mode, encryption, "
+        "IF(sm4_keys = '', '-', sm4_keys)) FROM device WHERE mn = '" + mn + "'");
   }
 
   grpc::Status Unbind(const std::string& token, const std::string& mn, v1::Device* out = nullptr,
@@ -576,6 +600,155 @@ TEST_F(EnterpriseTest, UnbindingThenRebindingElsewhereKeepsTheHistory) {
             1);
 }
 
+v1::DeviceProtocol Protocol(v1::DeviceProtocol::Version version, bool lenient,
+                            v1::DeviceProtocol::Encryption encryption,
+                            const std::string& sm4_key = "") {
+  v1::DeviceProtocol p;
+  p.set_version(version);
+  p.set_lenient(lenient);
+  p.set_encryption(encryption);
+  p.set_sm4_key(sm4_key);
+  return p;
+}
+
+constexpr char kHexKey[] = "0F1E2D3C4B5A69788796A5B4C3D2E1F0";
+
+TEST_F(EnterpriseTest, DevicesCarryTheirProtocolProfile) {
+  RegisterThree();
+  ASSERT_TRUE(CreateOutlet(admin_, kInJiefang, NewOutlet("DA002", {"a21026"})).ok());
+  ASSERT_TRUE(CreateOutlet(admin_, kInJiefang, NewOutlet("DA003", {"a21026"})).ok());
+  // Without a protocol: HJ 212-2017, strict, plain text.
+  v1::Device plain;
+  ASSERT_TRUE(Bind(admin_, OutletName(kInJiefang, "DA001"), "88888880000001", &plain).ok());
+  EXPECT_EQ(plain.protocol().version(), v1::DeviceProtocol::VERSION_2017);
+  EXPECT_FALSE(plain.protocol().lenient());
+  EXPECT_EQ(plain.protocol().encryption(), v1::DeviceProtocol::ENCRYPTION_NONE);
+  EXPECT_EQ(StoredProfile("88888880000001"), "2017 STRICT HJ212 NONE -");
+
+  // A legacy 2005 device, lenient: the MODBUS CRC variants are accepted too.
+  v1::Device legacy;
+  ASSERT_TRUE(BindWith(admin_, OutletName(kInJiefang, "DA002"), "41080200000005",
+                       Protocol(v1::DeviceProtocol::VERSION_2005, true,
+                                v1::DeviceProtocol::ENCRYPTION_UNSPECIFIED),
+                       &legacy)
+                  .ok());
+  EXPECT_EQ(legacy.protocol().version(), v1::DeviceProtocol::VERSION_2005);
+  EXPECT_TRUE(legacy.protocol().lenient());
+  EXPECT_EQ(StoredProfile("41080200000005"), "2005 LENIENT HJ212_OR_MODBUS NONE -");
+
+  // A 2025 device on the Internet: SM4 required; the key is stored, never returned.
+  v1::Device sealed;
+  ASSERT_TRUE(BindWith(admin_, OutletName(kInJiefang, "DA003"), "41080200000025",
+                       Protocol(v1::DeviceProtocol::VERSION_2025, false,
+                                v1::DeviceProtocol::ENCRYPTION_REQUIRED, kHexKey),
+                       &sealed)
+                  .ok());
+  EXPECT_EQ(sealed.protocol().encryption(), v1::DeviceProtocol::ENCRYPTION_REQUIRED);
+  EXPECT_TRUE(sealed.protocol().sm4_key().empty());
+  EXPECT_EQ(StoredProfile("41080200000025"),
+            "2025 STRICT HJ212 REQUIRED 0f1e2d3c4b5a69788796a5b4c3d2e1f0");
+
+  // Read back with the outlet.
+  v1::Outlet got;
+  ASSERT_TRUE(GetOutlet(admin_, OutletName(kInJiefang, "DA003"), &got).ok());
+  ASSERT_EQ(got.devices_size(), 1);
+  EXPECT_EQ(got.devices(0).protocol().version(), v1::DeviceProtocol::VERSION_2025);
+  EXPECT_EQ(got.devices(0).protocol().encryption(), v1::DeviceProtocol::ENCRYPTION_REQUIRED);
+  EXPECT_TRUE(got.devices(0).protocol().sm4_key().empty());
+  ASSERT_TRUE(GetOutlet(admin_, OutletName(kInJiefang, "DA002"), &got).ok());
+  ASSERT_EQ(got.devices_size(), 1);
+  EXPECT_TRUE(got.devices(0).protocol().lenient());
+  v1::ListOutletsResponse outlets;
+  ASSERT_TRUE(ListOutlets(admin_, kInJiefang, &outlets).ok());
+  for (const v1::Outlet& o : outlets.outlets()) {
+    for (const v1::Device& d : o.devices()) {
+      EXPECT_NE(d.protocol().version(), v1::DeviceProtocol::VERSION_UNSPECIFIED) << d.mn();
+    }
+  }
+}
+
+TEST_F(EnterpriseTest, TheSm4KeyStaysOutOfResponsesLogsAuditAndIdempotencyRecords) {
+  RegisterThree();
+  const std::string text_key = "Sm4-Demo-Key-016";  // The 16-character form of CN 1014.
+  ::testing::internal::CaptureStderr();
+  v1::Device first, again;
+  v1::DeviceProtocol protocol = Protocol(v1::DeviceProtocol::VERSION_2025, false,
+                                         v1::DeviceProtocol::ENCRYPTION_OPTIONAL, text_key);
+  ASSERT_TRUE(BindWith(admin_, OutletName(kInJiefang, "DA001"), "41080200000026", protocol,
+                       &first, "bind-sm4")
+                  .ok());
+  ASSERT_TRUE(BindWith(admin_, OutletName(kInJiefang, "DA001"), "41080200000026", protocol,
+                       &again, "bind-sm4")
+                  .ok());
+  std::string logs = ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(again.SerializeAsString(), first.SerializeAsString());
+  EXPECT_THAT(first.SerializeAsString(), Not(HasSubstr(text_key)));
+  EXPECT_THAT(logs, Not(HasSubstr(text_key)));
+  // Stored as the hex of its 16 bytes.
+  EXPECT_EQ(StoredProfile("41080200000026"),
+            "2025 STRICT HJ212 OPTIONAL 536d342d44656d6f2d4b65792d303136");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM device_binding WHERE mn = '41080200000026'"), 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM idempotency_key WHERE request_id = 'bind-sm4' AND "
+                  "(response LIKE '%" + text_key + "%' OR response LIKE '%536d342d44656d6f%')"),
+            0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log WHERE CONCAT_WS('|', actor, action, resource, "
+                  "request_id, change_digest) LIKE '%" + text_key + "%'"),
+            0);
+}
+
+TEST_F(EnterpriseTest, BadProtocolsAreInvalidArgumentNamingTheField) {
+  RegisterThree();
+  struct Case {
+    v1::DeviceProtocol protocol;
+    std::string field;
+  };
+  v1::DeviceProtocol unknown_version;
+  unknown_version.set_version(static_cast<v1::DeviceProtocol::Version>(9));
+  const Case kCases[] = {
+      {Protocol(v1::DeviceProtocol::VERSION_2017, false, v1::DeviceProtocol::ENCRYPTION_REQUIRED,
+                kHexKey),
+       "protocol.encryption"},
+      {Protocol(v1::DeviceProtocol::VERSION_2025, false, v1::DeviceProtocol::ENCRYPTION_REQUIRED),
+       "protocol.sm4_key"},
+      {Protocol(v1::DeviceProtocol::VERSION_2025, false, v1::DeviceProtocol::ENCRYPTION_REQUIRED,
+                "0F1E2D3C4B5A69788796A5B4C3D2E1"),
+       "protocol.sm4_key"},
+      {Protocol(v1::DeviceProtocol::VERSION_2025, false, v1::DeviceProtocol::ENCRYPTION_NONE,
+                kHexKey),
+       "protocol.sm4_key"},
+      {unknown_version, "protocol.version"},
+  };
+  for (const Case& c : kCases) {
+    SCOPED_TRACE(c.field);
+    grpc::Status s = BindWith(admin_, OutletName(kInJiefang, "DA001"), "88888880000009",
+                              c.protocol);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_EQ(ViolatedField(s), c.field);
+    if (!c.protocol.sm4_key().empty()) {
+      EXPECT_THAT(s.error_message(), Not(HasSubstr(c.protocol.sm4_key())));
+    }
+  }
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM device"), 0);
+}
+
+TEST_F(EnterpriseTest, RebindingRegistersTheProfileAfresh) {
+  RegisterThree();
+  const std::string mn = "41080200000027";
+  ASSERT_TRUE(BindWith(admin_, OutletName(kInJiefang, "DA001"), mn,
+                       Protocol(v1::DeviceProtocol::VERSION_2025, false,
+                                v1::DeviceProtocol::ENCRYPTION_REQUIRED, kHexKey))
+                  .ok());
+  app_->clock().Advance(absl::Minutes(5));
+  ASSERT_TRUE(Unbind(admin_, mn).ok());
+  app_->clock().Advance(absl::Minutes(5));
+  ASSERT_TRUE(BindWith(admin_, OutletName(kInZhongzhan, "DA001"), mn,
+                       Protocol(v1::DeviceProtocol::VERSION_2017, true,
+                                v1::DeviceProtocol::ENCRYPTION_NONE))
+                  .ok());
+  // The old key does not outlive the binding it was registered with.
+  EXPECT_EQ(StoredProfile(mn), "2017 LENIENT HJ212_OR_MODBUS NONE -");
+}
+
 TEST_F(EnterpriseTest, RebindingAtTheSameInstantReplacesTheEmptyBinding) {
   RegisterThree();
   const std::string mn = "88888880000001";
@@ -708,7 +881,18 @@ TEST_F(EnterpriseTest, HotlineOperatorReadsAndStationIsRefused) {
   EXPECT_EQ(Create(hotline, NewEnterprise(ValidUscc("91410802MA3X00008"), "410802")).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
 
-  std::string station = app_->CreateUserAndLogin("station-1", v1::ROLE_STATION, {"410802"});
+  // STATION accounts name their devices; TestApp::CreateUserAndLogin has no place for them.
+  v1::CreateUserRequest create_station;
+  create_station.mutable_user()->set_username("station-1");
+  create_station.mutable_user()->set_display_name("数采网关");
+  create_station.mutable_user()->set_role(v1::ROLE_STATION);
+  create_station.mutable_user()->add_district_codes("410802");
+  create_station.mutable_user()->add_device_mns("88888880000001");
+  create_station.set_password("password-station-1");
+  v1::User created;
+  auto create_ctx = TestApp::Context(admin_);
+  ASSERT_TRUE(app_->auth().CreateUser(create_ctx.get(), create_station, &created).ok());
+  std::string station = app_->Login("station-1", "password-station-1");
   EXPECT_EQ(Get(station, kInJiefang).error_code(), grpc::StatusCode::PERMISSION_DENIED);
   v1::ListEnterprisesResponse list;
   EXPECT_EQ(List(station, v1::ListEnterprisesRequest(), &list).error_code(),

@@ -48,6 +48,35 @@ absl::StatusOr<absl::Time> ReadTime(sql::ResultSet& rs, int index) {
   return ParseSqlTime(rs.getString(index));
 }
 
+// The protocol profile in four columns from `index`: protocol_version, strictness,
+// crc_mode, encryption. The SM4 keys are secret and never read by the registry.
+absl::StatusOr<domain::hj212::DeviceProfile> ReadProtocol(sql::ResultSet& rs, int index,
+                                                          const std::string& mn) {
+  domain::hj212::DeviceProfile p;
+  auto version = domain::ProtocolVersionFromStoredName(std::string(rs.getString(index)));
+  auto strictness = domain::StrictnessFromName(std::string(rs.getString(index + 1)));
+  auto crc = domain::CrcModeFromName(std::string(rs.getString(index + 2)));
+  auto encryption = domain::CpEncryptionFromName(std::string(rs.getString(index + 3)));
+  if (!version || !strictness || !crc || !encryption) {
+    return absl::InternalError(absl::StrCat("devices/", mn, " has an unknown protocol profile"));
+  }
+  p.version = *version;
+  p.strictness = *strictness;
+  p.crc_mode = *crc;
+  p.encryption = *encryption;
+  return p;
+}
+
+// Binds protocol_version, strictness, crc_mode, encryption, sm4_keys from `index`.
+void SetProtocol(sql::PreparedStatement& stmt, int index,
+                 const domain::hj212::DeviceProfile& p) {
+  stmt.setString(index, std::string(domain::ProtocolVersionStoredName(p.version)));
+  stmt.setString(index + 1, std::string(domain::StrictnessName(p.strictness)));
+  stmt.setString(index + 2, std::string(domain::CrcModeName(p.crc_mode)));
+  stmt.setString(index + 3, std::string(domain::CpEncryptionName(p.encryption)));
+  stmt.setString(index + 4, domain::Sm4KeysText(p.sm4_keys));
+}
+
 int64_t LastInsertId(sql::Connection& conn) {
   auto stmt = Prepare(conn, "SELECT LAST_INSERT_ID()");
   std::unique_ptr<sql::ResultSet> rs(stmt->executeQuery());
@@ -222,8 +251,8 @@ constexpr absl::string_view kDeletePollutants = "DELETE FROM outlet_pollutant WH
 constexpr absl::string_view kSelectPollutants =
     "SELECT pollutant_code FROM outlet_pollutant WHERE outlet_id = ? ORDER BY pollutant_code";
 constexpr absl::string_view kSelectOutletDevices =
-    "SELECT mn, DATE_FORMAT(bind_time, '%Y-%m-%d %H:%i:%s.%f') FROM device "
-    "WHERE outlet_id = ? ORDER BY mn";
+    "SELECT mn, DATE_FORMAT(bind_time, '%Y-%m-%d %H:%i:%s.%f'), protocol_version, strictness, "
+    "crc_mode, encryption FROM device WHERE outlet_id = ? ORDER BY mn";
 constexpr absl::string_view kSelectOutletsOf =
     "SELECT o.id, e.uscc, e.district_code, o.code, o.kind, o.display_name, o.latitude, "
     "o.longitude, o.version, DATE_FORMAT(o.create_time, '%Y-%m-%d %H:%i:%s.%f'), "
@@ -272,6 +301,7 @@ absl::Status LoadOutletDetails(sql::Connection& conn, Outlet& o) {
       ECOCASE_ASSIGN_OR_RETURN(absl::Time t, ReadTime(*drs, 2));
       d.bind_time = t;
     }
+    ECOCASE_ASSIGN_OR_RETURN(d.protocol, ReadProtocol(*drs, 3, d.mn));
     o.devices.push_back(std::move(d));
   }
   return absl::OkStatus();
@@ -334,11 +364,13 @@ std::optional<EnterpriseRef> FindEnterprise(sql::Connection& conn, const Scope& 
 
 constexpr absl::string_view kLockDevice =
     "SELECT id, mn, outlet_id FROM device WHERE mn = ? FOR UPDATE";
+// A (re)bind registers the protocol profile afresh, SM4 keys included.
 constexpr absl::string_view kInsertDevice =
-    "INSERT INTO device (mn, outlet_id, password_hash, bind_time, update_time) "
-    "VALUES (?, ?, ?, ?, ?)";
+    "INSERT INTO device (mn, outlet_id, password_hash, bind_time, update_time, protocol_version, "
+    "strictness, crc_mode, encryption, sm4_keys) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 constexpr absl::string_view kRebindDevice =
-    "UPDATE device SET outlet_id = ?, password_hash = ?, bind_time = ?, update_time = ? "
+    "UPDATE device SET outlet_id = ?, password_hash = ?, bind_time = ?, update_time = ?, "
+    "protocol_version = ?, strictness = ?, crc_mode = ?, encryption = ?, sm4_keys = ? "
     "WHERE id = ?";
 // A binding opened at the very instant the previous one (of zero length) was opened and
 // closed replaces that one: no reading can fall into an empty interval.
@@ -563,7 +595,8 @@ absl::StatusOr<Outlet> MysqlEnterpriseRepository::UpdateOutlet(
 
 absl::StatusOr<Device> MysqlEnterpriseRepository::BindDevice(
     Tx& tx, const Scope& scope, const std::string& uscc, const std::string& code,
-    const std::string& mn, const std::string& password_hash, absl::Time now) {
+    const std::string& mn, const std::string& password_hash,
+    const domain::hj212::DeviceProfile& protocol, absl::Time now) {
   sql::Connection& conn = tx.connection();
   now = TruncateToMicros(now);
   ECOCASE_ASSIGN_OR_RETURN(std::optional<Outlet> outlet,
@@ -586,7 +619,8 @@ absl::StatusOr<Device> MysqlEnterpriseRepository::BindDevice(
     rebind->setString(2, password_hash);
     rebind->setString(3, FormatSqlTime(now));
     rebind->setString(4, FormatSqlTime(now));
-    rebind->setInt64(5, rs->getInt64(1));
+    SetProtocol(*rebind, 5, protocol);
+    rebind->setInt64(10, rs->getInt64(1));
     rebind->executeUpdate();
   } else {
     auto insert = Prepare(conn, kInsertDevice);
@@ -595,6 +629,7 @@ absl::StatusOr<Device> MysqlEnterpriseRepository::BindDevice(
     insert->setString(3, password_hash);
     insert->setString(4, FormatSqlTime(now));
     insert->setString(5, FormatSqlTime(now));
+    SetProtocol(*insert, 6, protocol);
     ECOCASE_RETURN_IF_ERROR(ExecuteUnique(*insert, taken));
   }
   auto history = Prepare(conn, kOpenBinding);
@@ -608,6 +643,8 @@ absl::StatusOr<Device> MysqlEnterpriseRepository::BindDevice(
   d.outlet_code = outlet->code;
   d.district_code = outlet->district_code;
   d.bind_time = now;
+  d.protocol = protocol;
+  d.protocol.sm4_keys.clear();  // Stored; not carried further than needed.
   return d;
 }
 
@@ -619,7 +656,9 @@ absl::StatusOr<Device> MysqlEnterpriseRepository::UnbindDevice(Tx& tx, const Sco
   SqlPredicate p = ScopePredicate(scope, "e.district_code", "e.uscc");
   auto stmt =
       Prepare(conn, absl::StrCat("SELECT d.id, d.mn, e.uscc, e.district_code, o.code, "
-                                 "DATE_FORMAT(d.bind_time, '%Y-%m-%d %H:%i:%s.%f') FROM device d "
+                                 "DATE_FORMAT(d.bind_time, '%Y-%m-%d %H:%i:%s.%f'), "
+                                 "d.protocol_version, d.strictness, d.crc_mode, d.encryption "
+                                 "FROM device d "
                                  "JOIN outlet o ON o.id = d.outlet_id "
                                  "JOIN enterprise e ON e.id = o.enterprise_id WHERE d.mn = ? AND ",
                                  p.sql, " FOR UPDATE"));
@@ -648,6 +687,7 @@ absl::StatusOr<Device> MysqlEnterpriseRepository::UnbindDevice(Tx& tx, const Sco
     ECOCASE_ASSIGN_OR_RETURN(absl::Time t, ReadTime(*rs, 6));
     d.bind_time = t;
   }
+  ECOCASE_ASSIGN_OR_RETURN(d.protocol, ReadProtocol(*rs, 7, d.mn));
   auto unbind = Prepare(conn, kUnbindDevice);
   unbind->setString(1, FormatSqlTime(now));
   unbind->setInt64(2, id);

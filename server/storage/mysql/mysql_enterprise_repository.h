@@ -34,6 +34,7 @@ class MysqlEnterpriseRepository final : public EnterpriseRepository {
   absl::StatusOr<domain::Device> BindDevice(Tx& tx, const Scope& scope, const std::string& uscc,
                                             const std::string& code, const std::string& mn,
                                             const std::string& password_hash,
+                                            const domain::hj212::DeviceProfile& protocol,
                                             absl::Time now) override;
   absl::StatusOr<domain::Device> UnbindDevice(Tx& tx, const Scope& scope, const std::string& mn,
                                               absl::Time now) override;

@@ -344,6 +344,127 @@ TEST(DeviceTest, PasswordIsSixTo64PrintableCharactersAndNeverEchoed) {
   }
 }
 
+// --- Device protocol profiles ----------------------------------------------------------
+
+TEST(DeviceProtocolTest, DefaultIs2017StrictWithTheAppendixACrcOnly) {
+  auto profile = DeviceProfileFor(DeviceProtocolRequest{}, "protocol");
+  ASSERT_TRUE(profile.ok()) << profile.status();
+  EXPECT_EQ(profile->version, hj212::ProtocolVersion::k2017);
+  EXPECT_EQ(profile->strictness, hj212::Strictness::kStrict);
+  EXPECT_EQ(profile->crc_mode, hj212::CrcMode::kHj212);
+  EXPECT_EQ(profile->encryption, hj212::CpEncryption::kNone);
+  EXPECT_TRUE(profile->sm4_keys.empty());
+  EXPECT_FALSE(profile->password.has_value());
+}
+
+TEST(DeviceProtocolTest, LenientDevicesAlsoAcceptTheModbusCrc) {
+  DeviceProtocolRequest request;
+  request.version = hj212::ProtocolVersion::k2005;
+  request.lenient = true;
+  auto profile = DeviceProfileFor(request, "protocol");
+  ASSERT_TRUE(profile.ok()) << profile.status();
+  EXPECT_EQ(profile->version, hj212::ProtocolVersion::k2005);
+  EXPECT_EQ(profile->strictness, hj212::Strictness::kLenient);
+  EXPECT_EQ(profile->crc_mode, hj212::CrcMode::kHj212OrModbus);
+  EXPECT_TRUE(hj212::ValidateProfile(*profile).ok());
+}
+
+TEST(DeviceProtocolTest, EncryptionTakesAKeyInEitherForm) {
+  DeviceProtocolRequest request;
+  request.version = hj212::ProtocolVersion::k2025;
+  request.encryption = hj212::CpEncryption::kRequired;
+  request.sm4_key = "0123456789ABCDEFfedcba9876543210";
+  auto hex = DeviceProfileFor(request, "protocol");
+  ASSERT_TRUE(hex.ok()) << hex.status();
+  ASSERT_EQ(hex->sm4_keys.size(), 1u);
+  const hj212::Sm4Key expected_hex = {0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef,
+                                      0xfe, 0xdc, 0xba, 0x98, 0x76, 0x54, 0x32, 0x10};
+  EXPECT_EQ(hex->sm4_keys[0], expected_hex);
+  EXPECT_EQ(hex->encryption, hj212::CpEncryption::kRequired);
+
+  // The standard's test key: 16 characters "0" are the bytes 0x30.
+  request.encryption = hj212::CpEncryption::kOptional;
+  request.sm4_key = "0000000000000000";
+  auto text = DeviceProfileFor(request, "protocol");
+  ASSERT_TRUE(text.ok()) << text.status();
+  hj212::Sm4Key zeros;
+  zeros.fill(0x30);
+  EXPECT_EQ(text->sm4_keys[0], zeros);
+}
+
+TEST(DeviceProtocolTest, EachBadCombinationNamesItsFieldAndNeverTheKey) {
+  struct Case {
+    std::function<void(DeviceProtocolRequest&)> spoil;
+    std::string field;
+  };
+  const Case kCases[] = {
+      {[](DeviceProtocolRequest& r) { r.version = hj212::ProtocolVersion::k2017; },
+       "protocol.encryption"},
+      {[](DeviceProtocolRequest& r) { r.version = hj212::ProtocolVersion::k2005; },
+       "protocol.encryption"},
+      {[](DeviceProtocolRequest& r) { r.sm4_key.clear(); }, "protocol.sm4_key"},
+      {[](DeviceProtocolRequest& r) { r.sm4_key = "0123456789abcdef0123456789abcdeg"; },
+       "protocol.sm4_key"},  // 32 characters, not all hex.
+      {[](DeviceProtocolRequest& r) { r.sm4_key = "0123456789abcdef0"; }, "protocol.sm4_key"},
+      {[](DeviceProtocolRequest& r) { r.sm4_key = "key with  spaces"; }, "protocol.sm4_key"},
+      {[](DeviceProtocolRequest& r) { r.sm4_key = "密钥密钥1234"; }, "protocol.sm4_key"},  // 16 bytes.
+      {[](DeviceProtocolRequest& r) { r.encryption = hj212::CpEncryption::kNone; },
+       "protocol.sm4_key"},  // A key without encryption.
+  };
+  for (const Case& c : kCases) {
+    DeviceProtocolRequest request;
+    request.version = hj212::ProtocolVersion::k2025;
+    request.encryption = hj212::CpEncryption::kRequired;
+    request.sm4_key = "A1B2C3D4E5F60718293A4B5C6D7E8F90";
+    c.spoil(request);
+    auto profile = DeviceProfileFor(request, "protocol");
+    SCOPED_TRACE(c.field + " / " + request.sm4_key);
+    EXPECT_EQ(profile.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(std::string(profile.status().message()), StartsWith(c.field + ":"));
+    if (!request.sm4_key.empty()) {
+      EXPECT_THAT(std::string(profile.status().message()),
+                  ::testing::Not(HasSubstr(request.sm4_key)));
+    }
+  }
+}
+
+TEST(DeviceProtocolTest, StoredNamesRoundTrip) {
+  for (auto v : {hj212::ProtocolVersion::k2005, hj212::ProtocolVersion::k2017,
+                 hj212::ProtocolVersion::k2025}) {
+    EXPECT_EQ(ProtocolVersionFromStoredName(ProtocolVersionStoredName(v)), v);
+  }
+  EXPECT_EQ(ProtocolVersionStoredName(hj212::ProtocolVersion::k2005), "2005");
+  EXPECT_FALSE(ProtocolVersionFromStoredName("2018").has_value());
+  for (auto s : {hj212::Strictness::kStrict, hj212::Strictness::kLenient}) {
+    EXPECT_EQ(StrictnessFromName(StrictnessName(s)), s);
+  }
+  for (auto m : {hj212::CrcMode::kHj212, hj212::CrcMode::kHj212OrModbus}) {
+    EXPECT_EQ(CrcModeFromName(CrcModeName(m)), m);
+  }
+  EXPECT_EQ(CrcModeName(hj212::CrcMode::kHj212OrModbus), "HJ212_OR_MODBUS");
+  for (auto e : {hj212::CpEncryption::kNone, hj212::CpEncryption::kOptional,
+                 hj212::CpEncryption::kRequired}) {
+    EXPECT_EQ(CpEncryptionFromName(CpEncryptionName(e)), e);
+  }
+  EXPECT_FALSE(CpEncryptionFromName("none").has_value());
+  EXPECT_FALSE(StrictnessFromName("").has_value());
+}
+
+TEST(DeviceProtocolTest, StoredKeysAreLowerCaseHexCurrentFirst) {
+  hj212::Sm4Key current = *ParseSm4Key("00112233445566778899AABBCCDDEEFF");
+  hj212::Sm4Key previous = *ParseSm4Key("0000000000000000");  // 16 x 0x30
+  std::string text = Sm4KeysText({current, previous});
+  EXPECT_EQ(text, "00112233445566778899aabbccddeeff,30303030303030303030303030303030");
+  auto back = Sm4KeysFromText(text);
+  ASSERT_TRUE(back.has_value());
+  EXPECT_THAT(*back, ElementsAre(current, previous));
+  EXPECT_TRUE(Sm4KeysFromText("")->empty());
+  EXPECT_EQ(Sm4KeysText({}), "");
+  EXPECT_FALSE(Sm4KeysFromText("0011").has_value());
+  EXPECT_FALSE(Sm4KeysFromText("00112233445566778899aabbccddeeff,").has_value());
+  EXPECT_FALSE(Sm4KeysFromText("0000000000000000").has_value());  // Only hex is stored.
+}
+
 // --- Resource names --------------------------------------------------------------------
 
 TEST(EnterpriseNamesTest, ParseAndNormalise) {
