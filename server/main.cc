@@ -116,6 +116,22 @@ int main(int argc, char** argv) {
   options.replica_id = config->replica_id;
   options.test_hooks = config->test_hooks;
   options.bootstrap_admin_password = config->bootstrap_admin_password;
+  ecocase::app::MonitoringOptions& m = options.monitoring;
+  m.writer.max_batch_rows = static_cast<size_t>(config->ingest_batch_rows);
+  m.writer.max_delay = config->ingest_max_delay;
+  m.writer.max_queued_rows = static_cast<size_t>(config->ingest_queue_rows);
+  m.writer.writer_threads = config->ingest_writers;
+  m.checks.backfill_window = config->reading_backfill_window;
+  m.checks.max_future_skew = config->reading_max_future_skew;
+  m.reading_retention = config->reading_retention;
+  m.devices.ttl = config->device_cache_ttl;
+  m.hj212_enabled = !config->hj212_listen.empty();
+  m.hj212.listen_address = config->hj212_host;
+  m.hj212.port = config->hj212_port;
+  m.hj212.max_connections = static_cast<size_t>(config->hj212_max_connections);
+  m.hj212.idle_timeout = config->hj212_idle_timeout;
+  m.hj212.frame_timeout = config->hj212_frame_timeout;
+  m.hj212.reading_checks = m.checks;
 
   if (config->migrate_only) {
     if (auto s = ecocase::app::Application::Migrate(options); !s.ok()) {
@@ -134,6 +150,10 @@ int main(int argc, char** argv) {
   // A line for scripts and people; the port matters when listen asked for port 0.
   std::printf("ecocase-server listening on %s:%d (%s)\n", host.c_str(), (*app)->port(),
               config->plaintext ? "plaintext" : "TLS");
+  if ((*app)->hj212_port() != 0) {
+    std::printf("ecocase-server HJ 212 gateway on %s:%d\n", config->hj212_host.c_str(),
+                (*app)->hj212_port());
+  }
   std::fflush(stdout);
 
   int signal_number = 0;

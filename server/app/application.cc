@@ -16,6 +16,7 @@
 #include "common/status_macros.h"
 #include "common/sweep_scheduler.h"
 #include "storage/mysql/connection_pool.h"
+#include "security/sm4_decryptor.h"
 #include "storage/mysql/migrations.h"
 #include "storage/mysql/mysql_audit_repository.h"
 #include "storage/mysql/mysql_enterprise_repository.h"
@@ -111,6 +112,8 @@ struct Application::Parts {
   api::MonitoringServiceImpl monitoring_service;
   api::PermitExpiry permit_expiry;
   api::TestHookServiceImpl test_hook_service;
+  security::Sm4CpDecryptor sm4;
+  std::unique_ptr<ingest::Hj212Gateway> gateway;
   std::unique_ptr<api::GrpcServer> server;
   std::unique_ptr<api::HealthMonitor> health;
   common::SweepScheduler sweeps;
@@ -145,6 +148,14 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Start(
   services.push_back(&parts->monitoring_service);
   if (options.test_hooks) services.push_back(&parts->test_hook_service);
   ECOCASE_ASSIGN_OR_RETURN(parts->server, api::GrpcServer::Start(options.server, services));
+  if (options.monitoring.hj212_enabled) {
+    ECOCASE_ASSIGN_OR_RETURN(
+        parts->gateway, ingest::Hj212Gateway::Start(options.monitoring.hj212, parts->devices,
+                                                    parts->writer, &parts->sm4, clock));
+    Log(LogLevel::kInfo, "hj212_gateway_listening")
+        .Str("address", options.monitoring.hj212.listen_address)
+        .Int("port", parts->gateway->port());
+  }
   Parts* p = parts.get();
   parts->health = std::make_unique<api::HealthMonitor>(
       p->server->health(), [p] { return p->pool.Probe(); }, options.health_probe_interval);
@@ -195,6 +206,10 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Start(
 
 int Application::port() const { return parts_->server->port(); }
 
+int Application::hj212_port() const {
+  return parts_->gateway == nullptr ? 0 : parts_->gateway->port();
+}
+
 std::shared_ptr<grpc::Channel> Application::InProcessChannel() {
   return parts_->server->InProcessChannel();
 }
@@ -204,6 +219,9 @@ void Application::Shutdown(absl::Duration grace) {
   parts_->health->Drain();
   parts_->sweeps.Stop();  // Hands leases over to the other replicas at once.
   parts_->server->Shutdown(grace);
+  // Stations lose their connections (unanswered packets are re-sent to another replica or
+  // after the restart; inserts are idempotent), then the queued readings are written.
+  if (parts_->gateway != nullptr) parts_->gateway->Stop();
   // After the RPCs (which wait for their writes): what is queued is written, then no more.
   parts_->writer.Stop();
   parts_->health.reset();

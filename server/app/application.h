@@ -2,6 +2,7 @@
 
 #include "domain/monitoring/reading.h"
 #include "ingest/device_directory.h"
+#include "ingest/hj212_gateway.h"
 #include "ingest/reading_writer.h"
 #include <memory>
 #include <string>
@@ -27,6 +28,9 @@ struct MonitoringOptions {
   absl::Duration reading_retention = absl::Hours(24 * (365 * 5 + 2));
   // Monthly partitions are created this many months ahead of now.
   int partition_months_ahead = 3;
+  // The HJ 212 TCP gateway; not started when disabled.
+  bool hj212_enabled = true;
+  ingest::Hj212GatewayOptions hj212;
 };
 
 struct ApplicationOptions {
@@ -61,6 +65,8 @@ class Application {
   ~Application();
 
   int port() const;
+  // The HJ 212 gateway's port; 0 when it is disabled.
+  int hj212_port() const;
   std::shared_ptr<grpc::Channel> InProcessChannel();
   // Turns NOT_SERVING, hands sweep leases over, stops accepting calls and lets in-flight
   // ones finish within `grace`.

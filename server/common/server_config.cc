@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "common/status_macros.h"
@@ -47,6 +48,24 @@ const std::vector<ConfigKey>& ServerConfigKeys() {
       {"login_failure_window", "15m", "window in which failed sign-ins are counted"},
       {"login_lockout", "15m", "how long a throttled user or address must wait"},
       {"idempotency_retention", "168h", "how long request_ids are remembered (at least 7 days)"},
+      {"ingest_batch_rows", "1000", "readings written in one transaction at most"},
+      {"ingest_max_delay", "100ms",
+       "how long a reading may wait for its batch to fill before it is written anyway"},
+      {"ingest_queue_rows", "200000",
+       "readings waiting to be written at most; beyond it ingest is refused (back-pressure)"},
+      {"ingest_writers", "2", "batches written concurrently (one database connection each)"},
+      {"reading_backfill_window", "2160h",
+       "readings older than this are refused (HJ 212 devices re-send weeks of data at most)"},
+      {"reading_max_future_skew", "10m", "readings dated later than now plus this are refused"},
+      {"reading_retention", "43848h",
+       "raw readings are kept this long, at least 5 years (43800h) by law, then dropped by month"},
+      {"hj212_listen", "127.0.0.1:9212",
+       "host:port of the HJ 212 TCP gateway for monitoring stations; empty turns it off"},
+      {"hj212_max_connections", "20000", "station connections open at once at most"},
+      {"hj212_idle_timeout", "10m", "a station connection without a complete frame this long is closed"},
+      {"hj212_frame_timeout", "30s", "a frame begun and not completed within this closes the connection"},
+      {"device_cache_ttl", "30s",
+       "how long the ingest doors trust a looked-up device before asking the database again"},
       {"bootstrap_admin_password", "",
        "if no ADMIN exists, create user `admin` with this password", /*env_only=*/true},
   };
@@ -118,6 +137,42 @@ absl::StatusOr<ServerConfig> ParseServerConfig(const Config& c) {
         "access_token_ttl must be positive and refresh_token_ttl at least as long");
   }
   s.bootstrap_admin_password = c.Get("bootstrap_admin_password");
+  ECOCASE_ASSIGN_OR_RETURN(s.ingest_batch_rows, c.GetInt("ingest_batch_rows", 1, 5000));
+  ECOCASE_ASSIGN_OR_RETURN(s.ingest_max_delay, c.GetDuration("ingest_max_delay"));
+  ECOCASE_ASSIGN_OR_RETURN(s.ingest_queue_rows, c.GetInt("ingest_queue_rows", 1000, 10000000));
+  ECOCASE_ASSIGN_OR_RETURN(s.ingest_writers, c.GetInt("ingest_writers", 1, 16));
+  ECOCASE_ASSIGN_OR_RETURN(s.reading_backfill_window, c.GetDuration("reading_backfill_window"));
+  ECOCASE_ASSIGN_OR_RETURN(s.reading_max_future_skew, c.GetDuration("reading_max_future_skew"));
+  ECOCASE_ASSIGN_OR_RETURN(s.reading_retention, c.GetDuration("reading_retention"));
+  ECOCASE_ASSIGN_OR_RETURN(s.device_cache_ttl, c.GetDuration("device_cache_ttl"));
+  s.hj212_listen = c.Get("hj212_listen");
+  if (!s.hj212_listen.empty()) {
+    size_t colon = s.hj212_listen.rfind(':');
+    int port = -1;
+    if (colon == std::string::npos || colon == 0 ||
+        !absl::SimpleAtoi(absl::string_view(s.hj212_listen).substr(colon + 1), &port) ||
+        port < 0 || port > 65535) {
+      return absl::InvalidArgumentError("hj212_listen must be host:port (port 0 picks one)");
+    }
+    s.hj212_host = s.hj212_listen.substr(0, colon);
+    s.hj212_port = port;
+  }
+  ECOCASE_ASSIGN_OR_RETURN(s.hj212_max_connections,
+                           c.GetInt("hj212_max_connections", 1, 1000000));
+  ECOCASE_ASSIGN_OR_RETURN(s.hj212_idle_timeout, c.GetDuration("hj212_idle_timeout"));
+  ECOCASE_ASSIGN_OR_RETURN(s.hj212_frame_timeout, c.GetDuration("hj212_frame_timeout"));
+  if (s.ingest_max_delay <= absl::ZeroDuration() || s.ingest_max_delay > absl::Seconds(10)) {
+    return absl::InvalidArgumentError("ingest_max_delay must be between 1ms and 10s");
+  }
+  if (s.reading_retention < absl::Hours(24 * 365 * 5)) {
+    return absl::InvalidArgumentError(
+        "reading_retention must be at least 43800h: raw monitoring records are kept 5 years");
+  }
+  if (s.reading_backfill_window <= absl::ZeroDuration() ||
+      s.reading_max_future_skew < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(
+        "reading_backfill_window must be positive and reading_max_future_skew not negative");
+  }
   if (s.health_probe_interval < absl::Milliseconds(50)) {
     return absl::InvalidArgumentError("health_probe_interval must be at least 50ms");
   }

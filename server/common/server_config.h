@@ -51,6 +51,22 @@ struct ServerConfig {
   absl::Duration login_lockout;
   absl::Duration idempotency_retention;
   std::string bootstrap_admin_password;
+
+  // Online monitoring ingest.
+  int ingest_batch_rows = 1000;
+  absl::Duration ingest_max_delay;
+  int ingest_queue_rows = 200000;
+  int ingest_writers = 2;
+  absl::Duration reading_backfill_window;
+  absl::Duration reading_max_future_skew;
+  absl::Duration reading_retention;
+  absl::Duration device_cache_ttl;
+  std::string hj212_listen;  // host:port; empty: no gateway
+  std::string hj212_host;    // from hj212_listen
+  int hj212_port = 0;
+  int hj212_max_connections = 20000;
+  absl::Duration hj212_idle_timeout;
+  absl::Duration hj212_frame_timeout;
 };
 
 // Types and validates the merged settings; INVALID_ARGUMENT names the bad setting.

@@ -20,6 +20,7 @@ std::unique_ptr<TestApp> TestApp::Start(
   o.db.pool_size = 8;
   o.server.listen_address = "127.0.0.1:0";
   o.server.plaintext = true;
+  o.monitoring.hj212.listen_address = "127.0.0.1";  // port 0: a free one
   o.passwords.pbkdf2_iterations = 1000;  // Tests need speed, not attack resistance.
   o.health_probe_interval = absl::Milliseconds(200);
   o.replica_id = absl::StrCat("test-", label);
