@@ -2,6 +2,7 @@
 // update; devices bind | unbind.
 #include <openssl/crypto.h>
 
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -89,11 +90,44 @@ std::string KindName(v1::OutletKind kind) {
   }
 }
 
+// "2017", "2005 lenient", "2025 SM4 required": a device's registered protocol, short.
+std::string ProtocolShort(const v1::DeviceProtocol& p) {
+  std::string out;
+  switch (p.version()) {
+    case v1::DeviceProtocol::VERSION_2005: out = "2005"; break;
+    case v1::DeviceProtocol::VERSION_2017: out = "2017"; break;
+    case v1::DeviceProtocol::VERSION_2025: out = "2025"; break;
+    default: return "?";
+  }
+  if (p.lenient()) out += " lenient";
+  if (p.encryption() == v1::DeviceProtocol::ENCRYPTION_OPTIONAL) out += " SM4 optional";
+  if (p.encryption() == v1::DeviceProtocol::ENCRYPTION_REQUIRED) out += " SM4 required";
+  return out;
+}
+
+// The same, spelled out for `label value` output.
+std::string ProtocolText(const v1::DeviceProtocol& p) {
+  std::string out;
+  switch (p.version()) {
+    case v1::DeviceProtocol::VERSION_2005: out = "HJ/T 212-2005"; break;
+    case v1::DeviceProtocol::VERSION_2017: out = "HJ 212-2017"; break;
+    case v1::DeviceProtocol::VERSION_2025: out = "HJ 212-2025"; break;
+    default: return "?";
+  }
+  out += p.lenient() ? ", lenient (legacy formats and the MODBUS CRC accepted)" : ", strict";
+  if (p.encryption() == v1::DeviceProtocol::ENCRYPTION_OPTIONAL) {
+    out += ", SM4 encryption optional";
+  } else if (p.encryption() == v1::DeviceProtocol::ENCRYPTION_REQUIRED) {
+    out += ", SM4 encryption required";
+  }
+  return out;
+}
+
 std::string DevicesText(const v1::Outlet& o) {
   std::string out;
   for (const v1::Device& d : o.devices()) {
     if (!out.empty()) out += ",";
-    out += d.mn();
+    out += d.mn() + " (" + ProtocolShort(d.protocol()) + ")";
   }
   return out;
 }
@@ -127,7 +161,8 @@ Fields OutletFields(const v1::Outlet& o) {
     f.emplace_back("pollutant", FactorLabel(code));
   }
   for (const v1::Device& d : o.devices()) {
-    f.emplace_back("device", d.mn() + " (bound " + FormatTime(d.bind_time()) + ")");
+    f.emplace_back("device", d.mn() + " (" + ProtocolShort(d.protocol()) + ", bound " +
+                                 FormatTime(d.bind_time()) + ")");
   }
   if (o.devices().empty()) f.emplace_back("device", "none bound");
   f.emplace_back("created", FormatTime(o.create_time()));
@@ -554,7 +589,35 @@ Fields DeviceFields(const v1::Device& d) {
               {"mn", d.mn()},
               {"outlet", d.outlet().empty() ? "(not bound)" : d.outlet()}};
   if (d.has_bind_time()) f.emplace_back("bound", FormatTime(d.bind_time()));
+  if (d.has_protocol()) f.emplace_back("protocol", ProtocolText(d.protocol()));
   return f;
+}
+
+const std::vector<std::pair<std::string, v1::DeviceProtocol::Version>>& VersionNames() {
+  static const auto* names = new std::vector<std::pair<std::string, v1::DeviceProtocol::Version>>{
+      {"2005", v1::DeviceProtocol::VERSION_2005},
+      {"2017", v1::DeviceProtocol::VERSION_2017},
+      {"2025", v1::DeviceProtocol::VERSION_2025},
+  };
+  return *names;
+}
+
+const std::vector<std::pair<std::string, v1::DeviceProtocol::Encryption>>& EncryptionNames() {
+  static const auto* names =
+      new std::vector<std::pair<std::string, v1::DeviceProtocol::Encryption>>{
+          {"none", v1::DeviceProtocol::ENCRYPTION_NONE},
+          {"optional", v1::DeviceProtocol::ENCRYPTION_OPTIONAL},
+          {"required", v1::DeviceProtocol::ENCRYPTION_REQUIRED},
+      };
+  return *names;
+}
+
+template <typename E>
+E ValueOf(const std::vector<std::pair<std::string, E>>& names, const std::string& name) {
+  for (const auto& [n, value] : names) {
+    if (n == name) return value;
+  }
+  return E{};  // Unreachable: CLI11 checked the choice.
 }
 
 struct BindOptions {
@@ -562,8 +625,30 @@ struct BindOptions {
   std::string code;
   std::string mn;
   bool password_stdin = false;
+  std::string version;  // empty: the server's default (2017)
+  bool lenient = false;
+  std::string encryption;  // empty: none
+  std::string sm4_key_file;
+  bool sm4_key_stdin = false;
   std::string request_id;
 };
+
+// The SM4 key from its file (first line, blanks around it ignored): a file, not a flag
+// value, so the key stays out of shell history and `ps`.
+std::string ReadKeyFile(const std::string& path) {
+  std::ifstream in(path);
+  std::string key;
+  if (!in || !std::getline(in, key)) {
+    throw CommandError(kExitUsage, "--sm4-key-file " + path + ": cannot read a key from it");
+  }
+  size_t begin = key.find_first_not_of(" \t\r\n");
+  size_t end = key.find_last_not_of(" \t\r\n");
+  key = begin == std::string::npos ? "" : key.substr(begin, end - begin + 1);
+  if (key.empty()) {
+    throw CommandError(kExitUsage, "--sm4-key-file " + path + ": the first line is empty");
+  }
+  return key;
+}
 
 int Bind(const Connection& c, const BindOptions& o) {
   ConfigStore store = ConfigStore::FromEnvironment();
@@ -572,14 +657,42 @@ int Bind(const Connection& c, const BindOptions& o) {
   request.set_outlet(OutletName(o.uscc, o.code));
   request.set_mn(o.mn);
   bool generated = !o.password_stdin;
+  // HJ 212 PWs are 6 characters (C6) and strict devices are held to that; lenient legacy
+  // devices may use a longer one, so theirs is generated at full length.
   std::string password = o.password_stdin ? ReadPasswordFromStdin() : GeneratePassword();
+  if (generated && !o.lenient) password.resize(6);
   request.set_device_password(password);
+  if (!o.version.empty() || o.lenient || !o.encryption.empty() || !o.sm4_key_file.empty() ||
+      o.sm4_key_stdin) {
+    v1::DeviceProtocol* protocol = request.mutable_protocol();
+    if (!o.version.empty()) protocol->set_version(ValueOf(VersionNames(), o.version));
+    protocol->set_lenient(o.lenient);
+    if (!o.encryption.empty()) protocol->set_encryption(ValueOf(EncryptionNames(), o.encryption));
+    // After the PW when both come from stdin: line 1 the PW, line 2 the key.
+    if (o.sm4_key_stdin) {
+      std::string key;
+      if (!std::getline(std::cin, key) || key.empty()) {
+        throw CommandError(kExitUsage, o.password_stdin
+                                           ? "--sm4-key-stdin: no key on the second line of stdin"
+                                           : "--sm4-key-stdin: nothing on stdin");
+      }
+      while (!key.empty() && (key.back() == '\r' || key.back() == ' ')) key.pop_back();
+      protocol->set_sm4_key(key);
+      OPENSSL_cleanse(key.data(), key.size());
+    } else if (!o.sm4_key_file.empty()) {
+      protocol->set_sm4_key(ReadKeyFile(o.sm4_key_file));
+    }
+  }
   request.set_request_id(RequestIdOrNew(o.request_id));
   v1::Device device;
   grpc::Status s = client.Call([&](grpc::ClientContext& ctx) {
     return client.enterprise().BindDevice(&ctx, request, &device);
   });
   OPENSSL_cleanse(request.mutable_device_password()->data(), request.device_password().size());
+  if (request.has_protocol()) {
+    std::string* key = request.mutable_protocol()->mutable_sm4_key();
+    OPENSSL_cleanse(key->data(), key->size());
+  }
   CheckChange(s, request.request_id(),
               generated ? "The device password it was sent with was generated: give the same "
                           "one on retry, e.g. printf '%s\\n' '" +
@@ -742,7 +855,26 @@ void AddEnterpriseCommands(CLI::App& app, Context& ctx) {
   bind->add_option("--mn", bind_options->mn, "the device's MN: 1-24 letters and digits")
       ->required();
   bind->add_flag("--password-stdin", bind_options->password_stdin,
-                 "read the device password from stdin (else one is generated)");
+                 "read the device password from stdin (else one is generated: 6 characters, "
+                 "as HJ 212 strict devices need, or 16 for --lenient)");
+  bind->add_option("--protocol", bind_options->version,
+                   "the HJ 212 version the device speaks: 2005, 2017 (default) or 2025")
+      ->check(CLI::IsMember(Keys(VersionNames())));
+  bind->add_flag("--lenient", bind_options->lenient,
+                 "legacy device: accept missing QN/Flag/PW, LF-only frames, lengths in "
+                 "characters and the CRC-16/MODBUS variants (default strict)");
+  bind->add_option("--encryption", bind_options->encryption,
+                   "SM4 encryption of the CP area, 2025 only: none (default), optional "
+                   "(private networks), required (Internet)")
+      ->check(CLI::IsMember(Keys(EncryptionNames())));
+  auto* key_file =
+      bind->add_option("--sm4-key-file", bind_options->sm4_key_file,
+                       "file whose first line is the SM4 key (32 hex digits, or the 16 "
+                       "characters of CN 1014); required with --encryption optional|required");
+  bind->add_flag("--sm4-key-stdin", bind_options->sm4_key_stdin,
+                 "read the SM4 key from stdin instead (after the PW, on the second line, "
+                 "with --password-stdin)")
+      ->excludes(key_file);
   AddRequestIdFlag(bind, bind_options->request_id);
   bind->callback([&ctx, bind_options] {
     ctx.run = [&ctx, bind_options] { return Bind(ctx.connection, *bind_options); };

@@ -1,8 +1,11 @@
 // users create | get | list | update | disable | enable | reset-password.
 #include <openssl/crypto.h>
 
+#include <algorithm>
 #include <iostream>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "commands.h"
 #include "config_store.h"
@@ -80,13 +83,53 @@ std::string NewPassword(bool from_stdin, bool* generated) {
   return from_stdin ? ReadPasswordFromStdin() : GeneratePassword();
 }
 
+// A STATION account's devices: "MN1,MN2,…".
+std::string DevicesText(const v1::User& user) {
+  std::string out;
+  for (const std::string& mn : user.device_mns()) {
+    if (!out.empty()) out += ",";
+    out += mn;
+  }
+  return out;
+}
+
+// UserFields with a STATION account's devices after its districts.
+Fields UserFieldsWithDevices(const v1::User& user) {
+  Fields f = UserFields(user);
+  if (user.device_mns().empty()) return f;
+  auto after = std::find_if(f.begin(), f.end(), [](const auto& row) {
+    return row.first == "districts" || row.first == "enterprise";
+  });
+  std::string count = std::to_string(user.device_mns_size()) +
+                      (user.device_mns_size() == 1 ? " device" : " devices");
+  f.insert(after == f.end() ? f.end() : after + 1,
+           Fields::value_type("devices", DevicesText(user) + " (" + count + ")"));
+  return f;
+}
+
+// The SCOPE column: districts, or the enterprise; a station's devices after its districts.
+std::string ScopeText(const v1::User& user) {
+  std::string scope = UserScope(user);
+  if (user.device_mns().empty()) return scope;
+  constexpr int kShown = 2;  // A station may have 100 devices: the table shows a few.
+  std::string devices;
+  for (int i = 0; i < user.device_mns_size() && i < kShown; ++i) {
+    if (!devices.empty()) devices += ",";
+    devices += user.device_mns(i);
+  }
+  if (user.device_mns_size() > kShown) {
+    devices += " +" + std::to_string(user.device_mns_size() - kShown) + " more";
+  }
+  return scope + "; MN " + devices;
+}
+
 void PrintUser(const Connection& c, const v1::User& user, const std::string& headline) {
   if (c.json) {
     std::cout << ToJson(user) << "\n";
     return;
   }
   if (!headline.empty()) std::cout << headline << "\n";
-  PrintFields(std::cout, UserFields(user));
+  PrintFields(std::cout, UserFieldsWithDevices(user));
 }
 
 // A generated password, once: the server keeps only its hash.
@@ -97,7 +140,7 @@ void PrintGeneratedPassword(const Connection& c, const v1::User& user,
               << "\"}\n";
     return;
   }
-  PrintFields(std::cout, UserFields(user));
+  PrintFields(std::cout, UserFieldsWithDevices(user));
   std::cout << "\npassword  " << password << "\n"
             << "(shown this once: hand it over securely; `ecoctl users reset-password "
             << user.username() << "` makes a new one)\n";
@@ -113,6 +156,7 @@ struct CreateOptions {
   std::string username;
   std::string role;
   UserFlags flags;
+  std::vector<std::string> devices;
   bool password_stdin = false;
   std::string request_id;
 };
@@ -127,6 +171,7 @@ int Create(const Connection& c, const CreateOptions& o) {
   user->set_role(RoleFromName(o.role));
   for (const std::string& d : o.flags.districts) user->add_district_codes(d);
   user->set_enterprise_uscc(o.flags.uscc);
+  for (const std::string& mn : o.devices) user->add_device_mns(mn);
   if (!o.flags.cert_number.empty() || !o.flags.cert_from.empty() ||
       !o.flags.cert_until.empty()) {
     auto* cert = user->mutable_certificate();
@@ -196,7 +241,7 @@ int List(const Connection& c, const ListOptions& o) {
   }
   Table table({"USERNAME", "DISPLAY NAME", "ROLE", "SCOPE", "STATUS", "CERTIFICATE"});
   for (const v1::User& u : all.users()) {
-    table.AddRow({u.username(), u.display_name(), RoleName(u.role()), UserScope(u),
+    table.AddRow({u.username(), u.display_name(), RoleName(u.role()), ScopeText(u),
                   u.disabled() ? "disabled" : "active", CertificateText(u)});
   }
   table.Print(std::cout);
@@ -352,6 +397,10 @@ void AddUserCommands(CLI::App& app, Context& ctx) {
       ->required()
       ->check(CLI::IsMember(RoleChoices()));
   AddUserFlags(create, create_options->flags, /*create=*/true);
+  create->add_option("--device", create_options->devices,
+                     "MN of a monitoring device a station account sends readings for; "
+                     "repeatable or comma-separated, 1-100, required for --role station only")
+      ->delimiter(',');
   create->add_flag("--password-stdin", create_options->password_stdin,
                    "read the initial password from stdin (else one is generated)");
   AddRequestIdFlag(create, create_options->request_id);

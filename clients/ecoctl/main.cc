@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   AddAuditCommands(app, ctx);
   AddEnterpriseCommands(app, ctx);
   AddPermitCommands(app, ctx);
+  AddReadingCommands(app, ctx);
 
   try {
     app.parse(argc, argv);
