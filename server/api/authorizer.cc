@@ -10,7 +10,7 @@
 
 namespace ecocase::api {
 
-absl::StatusOr<domain::Principal> Authorizer::Authenticate(grpc::ServerContext* context) {
+absl::StatusOr<domain::Principal> Authorizer::Authenticate(grpc::ServerContextBase* context) {
   const auto& metadata = context->client_metadata();
   auto it = metadata.find("authorization");
   if (it == metadata.end()) {
@@ -27,7 +27,7 @@ absl::StatusOr<domain::Principal> Authorizer::Authenticate(grpc::ServerContext* 
   return principal;
 }
 
-absl::StatusOr<domain::Principal> Authorizer::Authorize(grpc::ServerContext* context,
+absl::StatusOr<domain::Principal> Authorizer::Authorize(grpc::ServerContextBase* context,
                                                         domain::Action action) {
   auto principal = Authenticate(context);
   if (!principal.ok()) return principal.status();

@@ -7,7 +7,7 @@
 #include "storage/session_repository.h"
 
 namespace grpc {
-class ServerContext;
+class ServerContextBase;
 }
 
 namespace ecocase::api {
@@ -22,10 +22,10 @@ class Authorizer {
   Authorizer(storage::SessionRepository& sessions, const common::Clock& clock)
       : sessions_(sessions), clock_(clock) {}
 
-  absl::StatusOr<domain::Principal> Authorize(grpc::ServerContext* context,
+  absl::StatusOr<domain::Principal> Authorize(grpc::ServerContextBase* context,
                                               domain::Action action);
   // Authentication alone, for calls every signed-in user may make.
-  absl::StatusOr<domain::Principal> Authenticate(grpc::ServerContext* context);
+  absl::StatusOr<domain::Principal> Authenticate(grpc::ServerContextBase* context);
 
  private:
   storage::SessionRepository& sessions_;

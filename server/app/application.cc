@@ -15,6 +15,7 @@
 #include "common/log.h"
 #include "common/status_macros.h"
 #include "common/sweep_scheduler.h"
+#include "common/thread_pool.h"
 #include "storage/mysql/connection_pool.h"
 #include "security/sm4_decryptor.h"
 #include "storage/mysql/migrations.h"
@@ -76,6 +77,7 @@ struct Application::Parts {
         readings(pool),
         devices(readings, clock, o.monitoring.devices),
         writer(readings, o.monitoring.writer),
+        blocking_work(o.monitoring.stream_threads, /*max_queued=*/4096),
         hasher(o.passwords),
         authorizer(sessions, clock),
         auth_service(authorizer, users, sessions, throttle, mutations, hasher, clock, o.auth),
@@ -84,8 +86,8 @@ struct Application::Parts {
         enterprise_service(authorizer, enterprises, mutations, clock, o.auth.city_code),
         permit_service(authorizer, permits, mutations, clock,
                        api::PermitOptions{.city_code = o.auth.city_code}),
-        monitoring_service(authorizer, devices, writer, readings, clock, o.auth.city_code,
-                           o.monitoring.checks),
+        monitoring_service(authorizer, devices, writer, readings, blocking_work, clock,
+                           o.auth.city_code, o.monitoring.checks),
         permit_expiry(permits, mutations, clock),
         sweeps(leases, clock, o.replica_id) {}
 
@@ -102,6 +104,8 @@ struct Application::Parts {
   storage::mysql::MysqlReadingRepository readings;
   ingest::DeviceDirectory devices;
   ingest::ReadingWriter writer;
+  // Blocking work of callback-API streams (authorization, device lookups).
+  common::ThreadPool blocking_work;
   security::PasswordHasher hasher;
   api::Authorizer authorizer;
   api::AuthServiceImpl auth_service;

@@ -28,6 +28,8 @@ struct MonitoringOptions {
   absl::Duration reading_retention = absl::Hours(24 * (365 * 5 + 2));
   // Monthly partitions are created this many months ahead of now.
   int partition_months_ahead = 3;
+  // Threads doing the blocking work of ingest streams (they hold none while idle).
+  int stream_threads = 4;
   // The HJ 212 TCP gateway; not started when disabled.
   bool hj212_enabled = true;
   ingest::Hj212GatewayOptions hj212;

@@ -73,6 +73,9 @@ std::string TestApp::CreateUserAndLogin(const std::string& username, v1::Role ro
   user->set_role(role);
   for (const std::string& d : districts) user->add_district_codes(d);
   user->set_enterprise_uscc(enterprise_uscc);
+  // A STATION account names the devices it reports for; tests that ingest create their
+  // own with real devices.
+  if (role == v1::ROLE_STATION) user->add_device_mns("TESTSTATIONDEVICE01");
   request.set_password(absl::StrCat("password-", username));
   v1::User created;
   auto ctx = Context(AdminToken());

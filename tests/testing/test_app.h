@@ -36,7 +36,8 @@ class TestApp {
   // Signs in and returns the access token; fails the test on error.
   std::string Login(const std::string& username, const std::string& password);
   std::string AdminToken() { return Login("admin", kAdminPassword); }
-  // Creates a user as admin (password "password-<username>") and returns its token.
+  // Creates a user as admin (password "password-<username>") and returns its token. A
+  // STATION account gets one made-up device MN.
   std::string CreateUserAndLogin(const std::string& username, v1::Role role,
                                  const std::vector<std::string>& districts,
                                  const std::string& enterprise_uscc = "");
