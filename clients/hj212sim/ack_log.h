@@ -12,7 +12,8 @@
 namespace hj212sim {
 
 // The --ack-log lines of one acknowledged upload: "MN CN DATATIME POLLUTANT\n" per reading,
-// DataTime and codes as sent.
+// DATATIME as sent (Beijing time, 14 digits), POLLUTANT the HJ 212-2017 code the gateway
+// stores the reading under (for a 2005 station the CP carries its 原编码, e.g. 02 for a21026).
 std::string AckLogLines(absl::string_view mn, const Upload& upload);
 
 // --ack-log: appends the lines of each acknowledged upload and flushes them to the kernel

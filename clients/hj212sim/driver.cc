@@ -56,9 +56,8 @@ struct Simulator::Link {
   std::array<char, kReadBufferBytes> buffer{};
 };
 
-Simulator::Simulator(asio::io_context& io, asio::ip::tcp::endpoint server,
-                     DriverOptions options, std::vector<std::unique_ptr<Station>> stations,
-                     AckLog* ack_log)
+Simulator::Simulator(asio::io_context& io, asio::ip::tcp::endpoint server, DriverOptions options,
+                     std::vector<std::unique_ptr<Station>> stations, AckLog* ack_log)
     : io_(io),
       server_(std::move(server)),
       options_(options),
@@ -201,8 +200,7 @@ void Simulator::Drop(Link& link, absl::Time now, absl::string_view reason, bool 
 void Simulator::StartRead(Link& link) {
   const uint64_t generation = link.generation;
   link.socket.async_read_some(
-      asio::buffer(link.buffer),
-      [this, &link, generation](const asio::error_code& ec, size_t n) {
+      asio::buffer(link.buffer), [this, &link, generation](const asio::error_code& ec, size_t n) {
         if (stopping_ || generation != link.generation) return;
         if (ec) {
           Drop(link, absl::Now(), ec == asio::error::eof ? "closed by the gateway" : ec.message(),
@@ -293,7 +291,9 @@ void Simulator::Report(Link& link) {
         Log(LogLevel::kError, "build_failed").Str("mn", mn).Str("error", event.detail);
         break;
       case StationEvent::Type::kNoAnswer:
-        Log(LogLevel::kWarning, "no_answer_after_retries").Str("mn", mn).Str("packet", event.detail);
+        Log(LogLevel::kWarning, "no_answer_after_retries")
+            .Str("mn", mn)
+            .Str("packet", event.detail);
         break;
       case StationEvent::Type::kAckForBadFrame:
         Log(LogLevel::kError, "ack_for_damaged_frame").Str("mn", mn).Str("packet", event.detail);
@@ -345,8 +345,7 @@ void Simulator::Stop(absl::string_view why) {
 bool Simulator::Succeeded() const {
   if (failed_) return false;
   if (!options_.packets_mode) return true;
-  return std::all_of(stations_.begin(), stations_.end(),
-                     [](const auto& s) { return s->Done(); });
+  return std::all_of(stations_.begin(), stations_.end(), [](const auto& s) { return s->Done(); });
 }
 
 RunSummary Simulator::Summary() const {
@@ -373,8 +372,7 @@ struct IdleConnections::Conn {
   absl::Time next_attempt = absl::InfinitePast();
 };
 
-IdleConnections::IdleConnections(asio::io_context& io, asio::ip::tcp::endpoint server,
-                                 int count)
+IdleConnections::IdleConnections(asio::io_context& io, asio::ip::tcp::endpoint server, int count)
     : io_(io), server_(std::move(server)), tick_timer_(io) {
   conns_.reserve(static_cast<size_t>(count));
   for (int i = 0; i < count; ++i) conns_.push_back(std::make_unique<Conn>(io_));

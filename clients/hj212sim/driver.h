@@ -19,7 +19,7 @@
 namespace hj212sim {
 
 struct DriverOptions {
-  absl::Duration tick = absl::Milliseconds(50);  // how often schedules and timeouts are checked
+  absl::Duration tick = absl::Milliseconds(100);  // how often schedules and timeouts are checked
   absl::Duration connect_timeout = absl::Seconds(10);
   absl::Duration reconnect_min = absl::Milliseconds(500);
   absl::Duration reconnect_max = absl::Seconds(30);

@@ -29,15 +29,15 @@ struct Factor {
   absl::string_view code;       // HJ 212-2017 code (Appendix B)
   absl::string_view code_2005;  // HJ/T 212-2005 原编码, "" where there is none
   StationKind kind;
-  double baseline;              // typical value in `unit`
+  double baseline;  // typical value in `unit`
   absl::string_view unit;
-  int decimals;                 // digits after the point (the code's data type, Appendix B)
-  double swing;                 // relative amplitude of the slow daily sine
-  double noise;                 // relative standard deviation of the noise
+  int decimals;  // digits after the point (the code's data type, Appendix B)
+  double swing;  // relative amplitude of the slow daily sine
+  double noise;  // relative standard deviation of the noise
   // Carries -Cou in minute/hour/day data (domain-rules §1.4, §1.11): the flow (a volume in
   // m³) and pollutants with a mass unit (an emission amount in kg).
   bool emission;
-  bool flow;                    // the flow factor itself (a00000 / w00000)
+  bool flow;  // the flow factor itself (a00000 / w00000)
   Exceedance exceedance;
 };
 

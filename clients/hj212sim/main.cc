@@ -85,17 +85,19 @@ void AddFlags(CLI::App& app, Flags& f) {
   app.add_option("--server", f.server, "HOST:PORT of the HJ 212 gateway")->capture_default_str();
 
   auto* stations = app.add_option_group("Stations");
-  stations->add_option("--stations", f.station_files,
-                       "file of stations, one per line: MN PW VERSION [options]; '#' comments. "
-                       "VERSION 2005|2017|2025; options: lenient, sm4=<32 hex digits> (2025), "
-                       "kind=air|water, pollutants=a21026,a21002, codes=2005|2017")
+  stations
+      ->add_option("--stations", f.station_files,
+                   "file of stations, one per line: MN PW VERSION [options]; '#' comments. "
+                   "VERSION 2005|2017|2025; options: lenient, sm4=<32 hex digits> (2025), "
+                   "kind=air|water, pollutants=a21026,a21002, codes=2005|2017")
       ->check(CLI::ExistingFile);
   stations->add_option("--station", f.station_specs,
                        "one station \"MN,PW,VERSION[,option...]\" (repeatable), options as in "
                        "--stations");
-  stations->add_option("--count-stations", f.count_stations,
-                       "also generate N stations with MNs <mn-prefix>000001.. padded to the "
-                       "version's MN length")
+  stations
+      ->add_option("--count-stations", f.count_stations,
+                   "also generate N stations with MNs <mn-prefix>000001.. padded to the "
+                   "version's MN length")
       ->check(CLI::NonNegativeNumber);
   stations->add_option("--mn-prefix", f.mn_prefix, "MN prefix of generated stations")
       ->capture_default_str();
@@ -113,58 +115,66 @@ void AddFlags(CLI::App& app, Flags& f) {
   uploads->add_option("--interval", f.interval_s, "seconds between real-time uploads (CN 2011)")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  uploads->add_option("--minute-interval", f.minute_interval,
-                      "minutes per minute-data upload (CN 2051): 1 2 3 4 5 6 10 12 15 20 30; "
-                      "0 = none")
+  uploads
+      ->add_option("--minute-interval", f.minute_interval,
+                   "minutes per minute-data upload (CN 2051): 1 2 3 4 5 6 10 12 15 20 30; "
+                   "0 = none")
       ->capture_default_str();
   uploads->add_option("--hourly", f.hourly, "hour data (CN 2061) at each Beijing hour: on|off")
-      ->capture_default_str();
+      ->default_str("on");
   uploads->add_flag("--daily", f.daily, "day data (CN 2031) at each Beijing midnight");
   uploads->add_option("--seed", f.seed, "seed of values and faults (same seed, same run)")
       ->capture_default_str();
-  uploads->add_option("--exceed-rate", f.exceed_rate,
-                      "probability that a pollutant value is an exceedance (3-5x its "
-                      "baseline; pH leaves 6-9)")
+  uploads
+      ->add_option("--exceed-rate", f.exceed_rate,
+                   "probability that a pollutant value is an exceedance (3-5x its "
+                   "baseline; pH leaves 6-9)")
       ->check(rate)
       ->capture_default_str();
-  uploads->add_option("--readings-per-packet", f.readings_per_packet,
-                      "factors per packet: cut or extend each station's list (0 = as "
-                      "listed; 8 in --closed-loop)")
+  uploads
+      ->add_option("--readings-per-packet", f.readings_per_packet,
+                   "factors per packet: cut or extend each station's list (0 = as "
+                   "listed; 8 in --closed-loop)")
       ->check(CLI::NonNegativeNumber);
 
   auto* faults = app.add_option_group("Faults");
-  faults->add_option("--bad-rate", f.bad_rate,
-                     "probability that an upload is preceded by a damaged frame (wrong CRC or "
-                     "unclosed CP) the gateway must not acknowledge")
+  faults
+      ->add_option("--bad-rate", f.bad_rate,
+                   "probability that an upload is preceded by a damaged frame (wrong CRC or "
+                   "unclosed CP) the gateway must not acknowledge")
       ->check(rate)
       ->capture_default_str();
-  faults->add_option("--outage-rate", f.outage_rate,
-                     "probability per upload that the station then goes silent (closes its "
-                     "connection) for --outage seconds and back-fills afterwards")
+  faults
+      ->add_option("--outage-rate", f.outage_rate,
+                   "probability per upload that the station then goes silent (closes its "
+                   "connection) for --outage seconds and back-fills afterwards")
       ->check(rate)
       ->capture_default_str();
   faults->add_option("--outage", f.outage_s, "seconds of one outage")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  faults->add_option("--backfill-hours", f.backfill_hours,
-                     "at start, hour data of the last N hours as 补传 (RF=1 for 2025)")
+  faults
+      ->add_option("--backfill-hours", f.backfill_hours,
+                   "at start, hour data of the last N hours as 补传 (RF=1 for 2025)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
 
   auto* reliability = app.add_option_group("Reliability");
-  reliability->add_option("--ack-timeout", f.ack_timeout_s,
-                          "seconds without a 9014 before an upload is re-sent unchanged")
+  reliability
+      ->add_option("--ack-timeout", f.ack_timeout_s,
+                   "seconds without a 9014 before an upload is re-sent unchanged")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  reliability->add_option("--max-inflight", f.max_inflight,
-                          "unacknowledged uploads per station at most")
+  reliability
+      ->add_option("--max-inflight", f.max_inflight, "unacknowledged uploads per station at most")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   reliability->add_option("--connect-timeout", f.connect_timeout_s, "seconds per connect attempt")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  reliability->add_option("--reconnect-max", f.reconnect_max_s,
-                          "longest reconnect backoff in seconds (starts at 0.5, doubles)")
+  reliability
+      ->add_option("--reconnect-max", f.reconnect_max_s,
+                   "longest reconnect backoff in seconds (starts at 0.5, doubles)")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   reliability->add_option("--ack-log", f.ack_log,
@@ -289,8 +299,8 @@ absl::Status CheckBuildable(const PacketBuilder& builder, const StationOptions& 
   const absl::Time hour = absl::FromUnixSeconds(absl::ToUnixSeconds(now) / 3600 * 3600);
   std::vector<DueUpload> samples = {{UploadKind::kRealtime, hour, absl::ZeroDuration(), hour}};
   if (options.schedule.minute_interval > 0) {
-    samples.push_back({UploadKind::kMinute, hour, absl::Minutes(options.schedule.minute_interval),
-                       hour});
+    samples.push_back(
+        {UploadKind::kMinute, hour, absl::Minutes(options.schedule.minute_interval), hour});
   }
   if (options.schedule.hourly || options.backfill_hours > 0) {
     samples.push_back({UploadKind::kHour, hour, absl::Hours(1), hour});
@@ -394,7 +404,8 @@ int RunStations(const Flags& f) {
   const ecocase::security::Sm4CpDecryptor cipher;
   std::vector<std::unique_ptr<Station>> stations;
   for (const StationConfig& config : *configs) {
-    absl::StatusOr<std::vector<const Factor*>> factors = ResolveFactors(config, readings_per_packet);
+    absl::StatusOr<std::vector<const Factor*>> factors =
+        ResolveFactors(config, readings_per_packet);
     if (!factors.ok()) {
       std::cerr << "error: MN " << config.mn << ": " << factors.status().message() << "\n";
       return kExitUsage;
@@ -404,8 +415,8 @@ int RunStations(const Flags& f) {
       std::cerr << "error: " << s.message() << "\n";
       return kExitUsage;
     }
-    stations.push_back(std::make_unique<Station>(std::move(builder), *options,
-                                                 StationSeed(f.seed, config.mn)));
+    stations.push_back(
+        std::make_unique<Station>(std::move(builder), *options, StationSeed(f.seed, config.mn)));
   }
 
   if (absl::Status s = RaiseFileLimit(stations.size() + 64); !s.ok()) {

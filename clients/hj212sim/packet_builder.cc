@@ -12,9 +12,7 @@
 namespace hj212sim {
 namespace {
 
-std::string Number(double value, int decimals) {
-  return absl::StrFormat("%.*f", decimals, value);
-}
+std::string Number(double value, int decimals) { return absl::StrFormat("%.*f", decimals, value); }
 
 // -Cou: a volume in m³ for the flow factor, a mass in kg for a pollutant.
 std::string EmissionNumber(const Factor& factor, double cou) {
@@ -67,9 +65,9 @@ std::string PacketBuilder::BuildCp(const DueUpload& due) const {
   if (due.kind == UploadKind::kRealtime) {
     for (const Factor* f : factors_) {
       const std::string code = CodeOf(*f);
-      absl::StrAppend(&cp, ";", code, "-Rtd=",
-                      Number(values_.Instant(mn, *f, due.data_time).value, f->decimals), ",",
-                      code, "-Flag=N");
+      absl::StrAppend(&cp, ";", code,
+                      "-Rtd=", Number(values_.Instant(mn, *f, due.data_time).value, f->decimals),
+                      ",", code, "-Flag=N");
     }
     return cp;
   }
@@ -85,8 +83,8 @@ std::string PacketBuilder::BuildCp(const DueUpload& due) const {
                       ",");
     }
     absl::StrAppend(&cp, code, "-Min=", Number(agg.min, f->decimals), ",", code,
-                    "-Avg=", Number(agg.avg, f->decimals), ",", code, "-Max=",
-                    Number(agg.max, f->decimals), ",", code, "-Flag=N");
+                    "-Avg=", Number(agg.avg, f->decimals), ",", code,
+                    "-Max=", Number(agg.max, f->decimals), ",", code, "-Flag=N");
   }
   return cp;
 }
@@ -116,9 +114,9 @@ absl::StatusOr<Upload> PacketBuilder::Build(const DueUpload& due, absl::string_v
                                             bool backfill) const {
   hj212::Packet packet = BuildPacket(due, qn, backfill);
   if (packet.cp.size() > hj212::kMaxCpLength) {
-    return absl::OutOfRangeError(absl::StrCat(
-        "MN ", station_.mn, ": CN ", packet.cn, " with ", factors_.size(), " factors has a ",
-        packet.cp.size(), "-byte CP area (at most ", hj212::kMaxCpLength, ")"));
+    return absl::OutOfRangeError(absl::StrCat("MN ", station_.mn, ": CN ", packet.cn, " with ",
+                                              factors_.size(), " factors has a ", packet.cp.size(),
+                                              "-byte CP area (at most ", hj212::kMaxCpLength, ")"));
   }
   hj212::EncodeOptions options;
   if (station_.sm4 && cipher_ != nullptr) {
@@ -130,15 +128,17 @@ absl::StatusOr<Upload> PacketBuilder::Build(const DueUpload& due, absl::string_v
   // "##" + 4 digits + segment + CRC + CR LF.
   if (frame->size() - 12 > hj212::kMaxDataLengthStrict) {
     return absl::OutOfRangeError(absl::StrCat("MN ", station_.mn, ": a CN ", packet.cn,
-                                              " segment exceeds ",
-                                              hj212::kMaxDataLengthStrict, " bytes"));
+                                              " segment exceeds ", hj212::kMaxDataLengthStrict,
+                                              " bytes"));
   }
   Upload upload;
   upload.kind = due.kind;
   upload.qn = packet.qn;
   upload.cn = packet.cn;
   upload.data_time = BeijingDataTime(due.data_time);
-  for (const Factor* f : factors_) upload.pollutants.push_back(CodeOf(*f));
+  // The 2017 code even where the CP says the 原编码: the gateway stores readings under the
+  // 2017 code (it maps 2005 codes by ST), and the ack log is compared with what it stored.
+  for (const Factor* f : factors_) upload.pollutants.emplace_back(f->code);
   upload.backfill = backfill;
   upload.frame = *std::move(frame);
   return upload;
@@ -159,9 +159,10 @@ std::string PacketBuilder::Malformed(const DueUpload& due, absl::string_view qn,
     options.key = &*station_.sm4;
   }
   absl::StatusOr<std::string> frame = hj212::EncodePacket(packet, options);
-  if (!frame.ok()) return "##0000";  // unreachable for a packet Build accepted; still bad
+  if (!frame.ok()) return "##0000";         // unreachable for a packet Build accepted; still bad
   const size_t crc_at = frame->size() - 6;  // 4 CRC characters, then CR LF
-  const std::optional<uint16_t> crc = hj212::ParseCrcHex(absl::string_view(*frame).substr(crc_at, 4));
+  const std::optional<uint16_t> crc =
+      hj212::ParseCrcHex(absl::string_view(*frame).substr(crc_at, 4));
   frame->replace(crc_at, 4, hj212::CrcHex(static_cast<uint16_t>(crc.value_or(0) ^ 0x5A5A)));
   return *std::move(frame);
 }

@@ -25,7 +25,7 @@ struct Upload {
   std::string qn;
   std::string cn;
   std::string data_time;                // DataTime as sent: 14 digits, Beijing time
-  std::vector<std::string> pollutants;  // factor codes as sent, one reading each
+  std::vector<std::string> pollutants;  // HJ 212-2017 factor codes, one reading each
   bool backfill = false;                // 补传: RF=1 in a 2025 header
   std::string frame;                    // the bytes sent
 };
@@ -59,8 +59,8 @@ hj212::DeviceProfile RegisteredProfile(const StationConfig& station);
 class PacketBuilder {
  public:
   // `values` and `cipher` (may be null without a key) must outlive the builder.
-  PacketBuilder(StationConfig station, std::vector<const Factor*> factors,
-                const ValueModel& values, const hj212::CpDecryptor* cipher);
+  PacketBuilder(StationConfig station, std::vector<const Factor*> factors, const ValueModel& values,
+                const hj212::CpDecryptor* cipher);
 
   // The packet of `due`, plaintext. CP: DataTime=...;<code>-Rtd=v,<code>-Flag=N;... for
   // real-time data, <code>-Cou,-Min,-Avg,-Max,-Flag for periods (Cou only for emission

@@ -13,8 +13,8 @@ namespace {
 constexpr int64_t kBeijingOffsetSeconds = 8 * 3600;
 
 // Periods of `length` seconds aligned to Beijing time that END in (from, to].
-void AddPeriods(UploadKind kind, int64_t length, absl::Time from, absl::Time to,
-                size_t limit, std::vector<DueUpload>& out) {
+void AddPeriods(UploadKind kind, int64_t length, absl::Time from, absl::Time to, size_t limit,
+                std::vector<DueUpload>& out) {
   // The first period end strictly after `from`: ends are the e with (e + offset) % length
   // == 0. ToUnixSeconds rounds down, so a fractional `from` still finds the next end.
   const int64_t from_s = absl::ToUnixSeconds(from) + kBeijingOffsetSeconds;
@@ -60,8 +60,7 @@ std::vector<DueUpload> DueBetween(const ScheduleOptions& options, absl::Time anc
     }
   }
   if (options.minute_interval > 0) {
-    AddPeriods(UploadKind::kMinute, int64_t{options.minute_interval} * 60, from, to, limit,
-               out);
+    AddPeriods(UploadKind::kMinute, int64_t{options.minute_interval} * 60, from, to, limit, out);
   }
   if (options.hourly) AddPeriods(UploadKind::kHour, 3600, from, to, limit, out);
   if (options.daily) AddPeriods(UploadKind::kDay, 86400, from, to, limit, out);
@@ -73,8 +72,8 @@ std::vector<DueUpload> DueBetween(const ScheduleOptions& options, absl::Time anc
 }
 
 std::vector<DueUpload> BackfillHours(absl::Time now, int hours) {
-  const absl::Time this_hour = ecocase::common::FromRegulatory(
-      absl::CivilSecond(ecocase::common::RegulatoryHour(now)));
+  const absl::Time this_hour =
+      ecocase::common::FromRegulatory(absl::CivilSecond(ecocase::common::RegulatoryHour(now)));
   std::vector<DueUpload> out;
   for (int h = hours; h >= 1; --h) {
     const absl::Time start = this_hour - absl::Hours(h);

@@ -69,8 +69,7 @@ void Station::Enqueue(const DueUpload& due, bool backfill, absl::Time now) {
       Draw() < options_.outage_rate) {
     outage_until_ = now + options_.outage;
     ++stats_.outages;
-    Event(StationEvent::Type::kOutageStarted,
-          absl::StrCat(absl::ToInt64Seconds(options_.outage)));
+    Event(StationEvent::Type::kOutageStarted, absl::StrCat(absl::ToInt64Seconds(options_.outage)));
   }
   // Data made while the station cannot send is 补传 when it finally goes out.
   const bool offline = !WantsConnection(now) || (ever_connected_ && !connected_);
@@ -89,9 +88,8 @@ void Station::Produce(absl::Time now) {
     }
     return;
   }
-  const size_t room = options_.packets > 0
-                          ? static_cast<size_t>(options_.packets - stats_.produced)
-                          : size_t{100000};
+  const size_t room = options_.packets > 0 ? static_cast<size_t>(options_.packets - stats_.produced)
+                                           : size_t{100000};
   for (const DueUpload& due : DueBetween(options_.schedule, anchor_, produced_until_, now, room)) {
     Enqueue(due, /*backfill=*/false, now);
   }
@@ -104,8 +102,8 @@ std::vector<Outgoing> Station::Poll(absl::Time now) {
   std::vector<Outgoing> out;
   if (!connected_ || !WantsConnection(now)) return out;  // an outage is silence
 
-  std::vector<const InFlight*> again = resend_all_ ? tracker_.TakeAll(now)
-                                                   : tracker_.TakeOverdue(now, options_.ack_timeout);
+  std::vector<const InFlight*> again =
+      resend_all_ ? tracker_.TakeAll(now) : tracker_.TakeOverdue(now, options_.ack_timeout);
   resend_all_ = false;
   for (const InFlight* f : again) {
     out.push_back({Outgoing::Why::kResend, f->upload.qn, f->upload.cn, f->upload.frame});
@@ -161,8 +159,7 @@ void Station::OnAnswer(const hj212::FrameEvent& event, absl::Time now,
   const hj212::DecodeResult decoded = hj212::Decode(event.frame, answer_profile_, nullptr);
   if (!decoded.ok()) {
     ++stats_.bad_answers;
-    Event(StationEvent::Type::kBadAnswer,
-          std::string(hj212::ReasonName(decoded.rejection.reason)));
+    Event(StationEvent::Type::kBadAnswer, std::string(hj212::ReasonName(decoded.rejection.reason)));
     return;
   }
   const hj212::Packet& answer = decoded.packet;

@@ -64,10 +64,10 @@ struct StationStats {
   int64_t acked_readings = 0;  // factor values in them
   int64_t bad_sent = 0;        // damaged frames sent (--bad-rate)
   int64_t outages = 0;
-  int64_t connects = 0;        // successful connections
-  int64_t duplicate_acks = 0;  // a second 9014 for an acknowledged upload
-  int64_t unexpected_acks = 0; // 9014s for damaged frames, unknown QNs or other MNs
-  int64_t bad_answers = 0;     // frames from the gateway that did not decode
+  int64_t connects = 0;         // successful connections
+  int64_t duplicate_acks = 0;   // a second 9014 for an acknowledged upload
+  int64_t unexpected_acks = 0;  // 9014s for damaged frames, unknown QNs or other MNs
+  int64_t bad_answers = 0;      // frames from the gateway that did not decode
   int64_t build_failures = 0;
   absl::Duration ack_latency_sum;  // first send to 9014, summed over acked uploads
   absl::Duration ack_latency_max;

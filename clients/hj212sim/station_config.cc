@@ -14,6 +14,7 @@ namespace hj212sim {
 namespace {
 
 bool IsUpperHex(char c) { return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F'); }
+bool IsAlnum(char c) { return absl::ascii_isalnum(static_cast<unsigned char>(c)); }
 
 // Characters that would end a header field or the frame early.
 bool BreaksSegment(absl::string_view s) {
@@ -29,7 +30,8 @@ absl::Status ApplyOption(absl::string_view option, absl::string_view list_separa
     station.lenient = true;
     return absl::OkStatus();
   }
-  std::pair<absl::string_view, absl::string_view> kv = absl::StrSplit(option, absl::MaxSplits('=', 1));
+  std::pair<absl::string_view, absl::string_view> kv =
+      absl::StrSplit(option, absl::MaxSplits('=', 1));
   const auto& [name, value] = kv;
   if (name == "sm4") {
     station.sm4 = ParseSm4Hex(value);
@@ -38,13 +40,15 @@ absl::Status ApplyOption(absl::string_view option, absl::string_view list_separa
   }
   if (name == "kind") {
     std::optional<StationKind> kind = ParseStationKind(value);
-    if (!kind) return absl::InvalidArgumentError(absl::StrCat("kind must be air or water, not '", value, "'"));
+    if (!kind) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("kind must be air or water, not '", value, "'"));
+    }
     station.kind = *kind;
     return absl::OkStatus();
   }
   if (name == "pollutants") {
-    station.pollutants =
-        absl::StrSplit(value, absl::ByAnyChar(list_separators), absl::SkipEmpty());
+    station.pollutants = absl::StrSplit(value, absl::ByAnyChar(list_separators), absl::SkipEmpty());
     if (station.pollutants.empty()) return absl::InvalidArgumentError("pollutants= is empty");
     return absl::OkStatus();
   }
@@ -58,8 +62,8 @@ absl::Status ApplyOption(absl::string_view option, absl::string_view list_separa
     }
     return absl::OkStatus();
   }
-  return absl::InvalidArgumentError(absl::StrCat(
-      "unknown option '", name, "' (lenient, sm4=, kind=, pollutants=, codes=)"));
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown option '", name, "' (lenient, sm4=, kind=, pollutants=, codes=)"));
 }
 
 // MN, PW and VERSION, then options; `list_separators` split a pollutants= list.
@@ -169,8 +173,7 @@ std::vector<StationConfig> GenerateStations(const GeneratedStations& spec) {
     station.version = spec.version;
     station.kind = spec.kind;
     station.sm4 = spec.sm4;
-    station.codes =
-        spec.version == hj212::ProtocolVersion::k2005 ? CodeSet::k2005 : CodeSet::k2017;
+    station.codes = spec.version == hj212::ProtocolVersion::k2005 ? CodeSet::k2005 : CodeSet::k2017;
     stations.push_back(std::move(station));
   }
   return stations;
@@ -189,13 +192,13 @@ absl::Status ValidateStation(const StationConfig& station) {
   if (!station.lenient) {
     if (station.version == hj212::ProtocolVersion::k2005) {
       if (station.mn.size() != 14 ||
-          !std::all_of(station.mn.begin(), station.mn.end(),
-                       [](char c) { return absl::ascii_isalnum(static_cast<unsigned char>(c)); })) {
+          !std::all_of(station.mn.begin(), station.mn.end(), IsAlnum)) {
         return invalid("a strict 2005 MN has 14 letters or digits (add 'lenient' otherwise)");
       }
     } else if (station.mn.size() != 24 ||
                !std::all_of(station.mn.begin(), station.mn.end(), IsUpperHex)) {
-      return invalid("a strict 2017/2025 MN has 24 upper-case hex digits (add 'lenient' otherwise)");
+      return invalid(
+          "a strict 2017/2025 MN has 24 upper-case hex digits (add 'lenient' otherwise)");
     }
     if (station.pw.size() != 6) return invalid("a strict PW has 6 characters");
   }
@@ -213,21 +216,22 @@ absl::Status ValidateStation(const StationConfig& station) {
       if (f.kind == station.kind) known.push_back(f.code);
     }
     return invalid(absl::StrCat("no ", StationKindName(station.kind), " factor ",
-                                absl::StrJoin(unknown, ","), " (known: ",
-                                absl::StrJoin(known, ","), ")"));
+                                absl::StrJoin(unknown, ","), " (known: ", absl::StrJoin(known, ","),
+                                ")"));
   }
   return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<const Factor*>> ResolveFactors(const StationConfig& station,
-                                                         int readings_per_packet) {
+                                                          int readings_per_packet) {
   std::vector<const Factor*> factors;
   if (station.pollutants.empty()) {
     factors = DefaultFactors(station.kind);
   } else {
     for (const std::string& code : station.pollutants) {
       const Factor* factor = FindFactor(code);
-      if (factor == nullptr) return absl::InvalidArgumentError(absl::StrCat("unknown factor ", code));
+      if (factor == nullptr)
+        return absl::InvalidArgumentError(absl::StrCat("unknown factor ", code));
       if (std::find(factors.begin(), factors.end(), factor) == factors.end()) {
         factors.push_back(factor);
       }

@@ -68,7 +68,7 @@ absl::Status ValidateStation(const StationConfig& station);
 // extends it with the rest of the kind's catalogue (load tests ask for 8);
 // INVALID_ARGUMENT when the catalogue has too few.
 absl::StatusOr<std::vector<const Factor*>> ResolveFactors(const StationConfig& station,
-                                                         int readings_per_packet);
+                                                          int readings_per_packet);
 
 // "2017" -> k2017; nullopt for anything but 2005, 2017 and 2025.
 std::optional<hj212::ProtocolVersion> ParseVersion(absl::string_view text);

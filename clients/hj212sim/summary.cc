@@ -43,9 +43,9 @@ std::string SummaryJson(const RunSummary& summary) {
       "\"readings_per_packet\":%.2f,\"produced\":%d,\"unacked\":%d,\"acked_readings\":%d,"
       "\"outages\":%d,\"duplicate_acks\":%d,\"unexpected_acks\":%d,\"bad_answers\":%d,"
       "\"ack_latency_mean_ms\":%.2f,\"ack_latency_max_ms\":%.2f}",
-      summary.stations, t.sent, t.acked, t.resent, t.bad_sent, summary.reconnects, elapsed_s,
-      rate, per_packet, t.produced, summary.unacked, t.acked_readings, t.outages,
-      t.duplicate_acks, t.unexpected_acks, t.bad_answers, mean_latency_ms,
+      summary.stations, t.sent, t.acked, t.resent, t.bad_sent, summary.reconnects, elapsed_s, rate,
+      per_packet, t.produced, summary.unacked, t.acked_readings, t.outages, t.duplicate_acks,
+      t.unexpected_acks, t.bad_answers, mean_latency_ms,
       absl::ToDoubleMilliseconds(t.ack_latency_max));
 }
 

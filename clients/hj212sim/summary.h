@@ -11,9 +11,9 @@ namespace hj212sim {
 // What a run did, printed as one JSON line on stdout at exit.
 struct RunSummary {
   int64_t stations = 0;
-  StationStats totals;    // summed over the stations
-  int64_t unacked = 0;    // uploads sent or made and never acknowledged
-  int64_t reconnects = 0; // connections after each station's first
+  StationStats totals;     // summed over the stations
+  int64_t unacked = 0;     // uploads sent or made and never acknowledged
+  int64_t reconnects = 0;  // connections after each station's first
   absl::Duration elapsed;
 };
 

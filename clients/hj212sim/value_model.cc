@@ -47,10 +47,12 @@ ValueModel::ValueModel(uint64_t seed, double exceed_rate)
 
 double ValueModel::Undisturbed(uint64_t key, const Factor& factor, int64_t unix_seconds) const {
   const double phase = 2 * std::numbers::pi * Uniform(Key(key, kPhase));
-  const double angle =
-      2 * std::numbers::pi * static_cast<double>(unix_seconds % kSinePeriodSeconds) /
-          static_cast<double>(kSinePeriodSeconds) + phase;
-  const double noise = factor.noise * Normal(Key(Key(key, kNoise), static_cast<uint64_t>(unix_seconds)));
+  const double angle = 2 * std::numbers::pi *
+                           static_cast<double>(unix_seconds % kSinePeriodSeconds) /
+                           static_cast<double>(kSinePeriodSeconds) +
+                       phase;
+  const double noise =
+      factor.noise * Normal(Key(Key(key, kNoise), static_cast<uint64_t>(unix_seconds)));
   return std::max(0.0, factor.baseline * (1 + factor.swing * std::sin(angle)) * (1 + noise));
 }
 
@@ -59,7 +61,7 @@ double ValueModel::Exceed(uint64_t key, const Factor& factor, double value) cons
   const double size = Uniform(Key(key, kExceedSize));
   switch (factor.exceedance) {
     case Exceedance::kMultiply: return factor.baseline * (3 + 2 * size);  // 3-5 times
-    case Exceedance::kPh: return size < 0.5 ? 9.5 + size : 4.0 + size;  // above 9 or below 6
+    case Exceedance::kPh: return size < 0.5 ? 9.5 + size : 4.0 + size;    // above 9 or below 6
     case Exceedance::kNone: break;
   }
   return value;

@@ -43,8 +43,7 @@ class ValueModel {
   // is `flow_avg` (domain-rules §1.11): the volume itself for the flow factor (air m³/s x s;
   // water L/s x s x 1e-3, both m³), otherwise the emitted mass in kg (air mg/m³ x m³ x 1e-6;
   // water mg/L x m³ x 1e-3).
-  static double Emission(const Factor& factor, double avg, double flow_avg,
-                         absl::Duration length);
+  static double Emission(const Factor& factor, double avg, double flow_avg, absl::Duration length);
 
  private:
   double Undisturbed(uint64_t key, const Factor& factor, int64_t unix_seconds) const;

@@ -1,9 +1,13 @@
 #include "hj212sim/ack_tracker.h"
 
+#include <cstdio>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "hj212sim/ack_log.h"
 #include "security/sm4_decryptor.h"
 #include "sim_test_util.h"
 
@@ -23,8 +27,8 @@ const absl::Time kT0 = Beijing(2026, 11, 29, 10, 0, 0);
 class AckTrackerTest : public ::testing::TestWithParam<hj212::ProtocolVersion> {
  protected:
   void SetUp() override {
-    station_ = MakeStation(GetParam(),
-                           GetParam() == hj212::ProtocolVersion::k2005 ? kMn2005 : kMn2017);
+    station_ =
+        MakeStation(GetParam(), GetParam() == hj212::ProtocolVersion::k2005 ? kMn2005 : kMn2017);
     if (GetParam() == hj212::ProtocolVersion::k2025) station_.sm4 = StandardKey();
     PacketBuilder builder(station_, DefaultFactors(station_.kind), values_, &cipher_);
     for (int i = 0; i < 3; ++i) {
@@ -115,14 +119,38 @@ TEST(AckTracker, OverdueUploadsComeBackUnchangedOncePerTimeout) {
 }
 
 TEST(AckTracker, AnsweredQnReadsTheHeaderOrThe2005Cp) {
-  hj212::Packet upload = hj212::HostRequest("20040516010101001", "32", "2011", "123456",
-                                            std::string(kMn2005), "", hj212::ProtocolVersion::k2005);
-  EXPECT_EQ(AnsweredQn(hj212::DataAck(upload, hj212::ProtocolVersion::k2005)),
-            "20040516010101001");
-  EXPECT_EQ(AnsweredQn(hj212::DataAck(upload, hj212::ProtocolVersion::k2017)),
-            "20040516010101001");
+  hj212::Packet upload =
+      hj212::HostRequest("20040516010101001", "32", "2011", "123456", std::string(kMn2005), "",
+                         hj212::ProtocolVersion::k2005);
+  EXPECT_EQ(AnsweredQn(hj212::DataAck(upload, hj212::ProtocolVersion::k2005)), "20040516010101001");
+  EXPECT_EQ(AnsweredQn(hj212::DataAck(upload, hj212::ProtocolVersion::k2017)), "20040516010101001");
   upload.qn.clear();  // a 2005 upload without QN gets an answer that names nothing
   EXPECT_EQ(AnsweredQn(hj212::DataAck(upload, hj212::ProtocolVersion::k2005)), std::nullopt);
+}
+
+TEST(AckLog, AppendsOneLinePerReadingOfEachAcknowledgedUpload) {
+  Upload upload;
+  upload.cn = "2061";
+  upload.data_time = "20261129090000";
+  upload.pollutants = {"a21026", "a00000"};
+  EXPECT_EQ(AckLogLines(kMn2017, upload),
+            "010000A8900016F000169DC0 2061 20261129090000 a21026\n"
+            "010000A8900016F000169DC0 2061 20261129090000 a00000\n");
+
+  const std::string path = ::testing::TempDir() + "/hj212sim_ack_log_test.txt";
+  std::remove(path.c_str());
+  {
+    absl::StatusOr<std::unique_ptr<AckLog>> log = AckLog::Open(path);
+    ASSERT_TRUE(log.ok()) << log.status();
+    ASSERT_TRUE((*log)->Append(kMn2017, upload).ok());
+    // Flushed per packet: readable before the log is closed.
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    EXPECT_EQ(text.str(), AckLogLines(kMn2017, upload));
+  }
+  std::remove(path.c_str());
+  EXPECT_FALSE(AckLog::Open("/nonexistent-dir/ack.log").ok());
 }
 
 }  // namespace

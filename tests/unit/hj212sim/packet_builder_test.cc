@@ -13,13 +13,13 @@
 namespace hj212sim {
 namespace {
 
-using ::testing::ElementsAre;
 using simtest::Beijing;
 using simtest::DecodeOne;
 using simtest::kMn2005;
 using simtest::kMn2017;
 using simtest::MakeStation;
 using simtest::StandardKey;
+using ::testing::ElementsAre;
 
 const absl::Time kSample = Beijing(2026, 11, 29, 10, 0, 30);
 const DueUpload kRealtime{UploadKind::kRealtime, kSample, absl::ZeroDuration(), kSample};
@@ -71,8 +71,8 @@ TEST_F(PacketBuilderTest, RealtimeUpload2017DecodesUnderTheStrictProfile) {
   EXPECT_EQ(upload.qn, kQn);
   EXPECT_EQ(upload.cn, "2011");
   EXPECT_EQ(upload.data_time, "20261129100030");
-  EXPECT_THAT(upload.pollutants, ElementsAre("a21026", "a21002", "a34013", "a19001", "a01012",
-                                             "a01014", "a00000"));
+  EXPECT_THAT(upload.pollutants,
+              ElementsAre("a21026", "a21002", "a34013", "a19001", "a01012", "a01014", "a00000"));
 }
 
 TEST_F(PacketBuilderTest, HourDataCarriesCouOnlyForEmissionFactors) {
@@ -92,8 +92,8 @@ TEST_F(PacketBuilderTest, HourDataCarriesCouOnlyForEmissionFactors) {
     EXPECT_LE(Number(p, c + "-Avg"), Number(p, c + "-Max"));
     EXPECT_EQ(Cp(p, c + "-Flag"), "N");
   }
-  EXPECT_GT(Number(p, "w01018-Cou"), 0);  // COD: kg
-  EXPECT_GT(Number(p, "w00000-Cou"), 0);  // the flow: m³
+  EXPECT_GT(Number(p, "w01018-Cou"), 0);       // COD: kg
+  EXPECT_GT(Number(p, "w00000-Cou"), 0);       // the flow: m³
   EXPECT_EQ(Cp(p, "w01001-Cou"), "(absent)");  // pH has no emission amount
 }
 
@@ -106,10 +106,11 @@ TEST_F(PacketBuilderTest, Station2005SendsTheOldCodesAndDecodesLeniently) {
   ASSERT_TRUE(r.ok()) << hj212::ReasonName(r.rejection.reason) << " " << r.rejection.detail;
   EXPECT_EQ(r.packet.flag, 1);  // 2005: version bits 0, answer required
   EXPECT_EQ(r.packet.version, hj212::ProtocolVersion::k2005);
-  EXPECT_TRUE(r.packet.notes.empty());  // nothing a lenient profile had to let through
-  EXPECT_GT(Number(r.packet, "02-Rtd"), 0);  // SO2 by its 原编码
+  EXPECT_TRUE(r.packet.notes.empty());        // nothing a lenient profile had to let through
+  EXPECT_GT(Number(r.packet, "02-Rtd"), 0);   // SO2 by its 原编码
   EXPECT_GT(Number(r.packet, "S01-Rtd"), 0);  // O2
-  EXPECT_THAT(upload.pollutants, ::testing::Contains("B02"));
+  // Acknowledged readings are named by the 2017 code the gateway stores them under.
+  EXPECT_THAT(upload.pollutants, ::testing::Contains("a00000"));
   // The frame is standard enough for a strict 2005 profile too.
   EXPECT_TRUE(DecodeOne(upload.frame, RegisteredProfile(station)).ok());
 
@@ -168,16 +169,15 @@ TEST_F(PacketBuilderTest, MalformedFramesAreRefused) {
     SCOPED_TRACE(hj212::ProtocolVersionName(station.version));
     const PacketBuilder builder = Builder(station);
     const hj212::DeviceProfile profile = RegisteredProfile(station);
-    EXPECT_FALSE(DecodeOne(builder.Malformed(kRealtime, kQn, Malformation::kBadCrc), profile,
-                           &cipher_)
-                     .ok());
+    EXPECT_FALSE(
+        DecodeOne(builder.Malformed(kRealtime, kQn, Malformation::kBadCrc), profile, &cipher_)
+            .ok());
     const hj212::DecodeResult unclosed =
         DecodeOne(builder.Malformed(kRealtime, kQn, Malformation::kCpNotClosed), profile, &cipher_);
     EXPECT_FALSE(unclosed.ok());
   }
-  const hj212::DecodeResult crc =
-      DecodeOne(Builder(plain).Malformed(kRealtime, kQn, Malformation::kBadCrc),
-                RegisteredProfile(plain));
+  const hj212::DecodeResult crc = DecodeOne(
+      Builder(plain).Malformed(kRealtime, kQn, Malformation::kBadCrc), RegisteredProfile(plain));
   EXPECT_EQ(crc.rejection.reason, hj212::Reason::kCrcMismatch);
 }
 

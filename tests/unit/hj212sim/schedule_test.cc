@@ -20,11 +20,10 @@ TEST(Schedule, RealtimeTicksStartAtTheAnchor) {
   EXPECT_EQ(due[0], (DueUpload{UploadKind::kRealtime, tick0, absl::ZeroDuration(), tick0}));
   EXPECT_EQ(due[2].data_time, tick0 + absl::Seconds(60));
   // (from, to] is half open: a tick at `from` was made by the previous call.
-  EXPECT_TRUE(DueBetween(options, anchor, tick0 + absl::Seconds(30), tick0 + absl::Seconds(59))
-                  .empty());
-  EXPECT_EQ(DueBetween(options, anchor, tick0 + absl::Seconds(59), tick0 + absl::Seconds(60))
-                .size(),
-            1u);
+  EXPECT_TRUE(
+      DueBetween(options, anchor, tick0 + absl::Seconds(30), tick0 + absl::Seconds(59)).empty());
+  EXPECT_EQ(
+      DueBetween(options, anchor, tick0 + absl::Seconds(59), tick0 + absl::Seconds(60)).size(), 1u);
 }
 
 TEST(Schedule, HourAndDayPeriodsFollowBeijingTime) {
