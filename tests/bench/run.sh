@@ -24,6 +24,8 @@
 #   BENCH_ROUND_SECONDS      seconds measured per round (default 5)
 #   BENCH_STATIONS           closed-loop stations for G7 (default 300)
 #   BENCH_IDLE_CONNECTIONS   idle connections for MEM (default 10000)
+#   BENCH_SERVER_FLAGS       extra ecocase-server flags, e.g. "--ingest_max_delay=20ms"
+#                            (for experiments; the goals are defined for the defaults)
 #   BENCH_KEEP=1             keep the temporary directory (logs, database) for inspection
 set -euo pipefail
 
@@ -38,8 +40,8 @@ idle_connections=${BENCH_IDLE_CONNECTIONS:-10000}
 # G4 layout: one STATION account, one device per client thread.
 readonly ingest_threads=4 readings_per_rpc=1000 grpc_mn_prefix=4108A0
 readonly station_user=bench-station station_password=bench-station-password-1
-# G7 layout: stations registered ten to an outlet, one shared PW.
-readonly hj212_mn_prefix=4108B0 hj212_pw=bench212 readings_per_packet=8
+# G7 layout: stations registered ten to an outlet, one shared PW (6 characters: HJ 212-2017 strict).
+readonly hj212_mn_prefix=4108B0 hj212_pw=654321 readings_per_packet=8
 # G7 baseline load, as h2load -c 4 -m 16 in perf-reliability.md §1.1.
 readonly echo_channels=4 echo_inflight=16
 readonly g4_goal=0.6 g7_goal=0.2 g7_min_packets=3330
@@ -125,10 +127,13 @@ json() {
   grep '^{' "$1" | tail -n 1 | grep -o "\"$2\":[-0-9.e+]*" | head -n 1 | cut -d: -f2
 }
 
-# median VALUES...: the middle value (mean of the two middle ones for an even count).
+# median FORMAT VALUES...: the middle value (mean of the two middle ones for an even
+# count), printed with the printf FORMAT.
 median() {
-  printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1}
-    END { if (NR % 2) printf "%.6g\n", v[(NR + 1) / 2]; else printf "%.6g\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+  local format=$1
+  shift
+  printf '%s\n' "$@" | sort -g | awk -v f="$format\n" '{v[NR] = $1}
+    END { if (NR % 2) printf f, v[(NR + 1) / 2]; else printf f, (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f\n", (b > 0 ? a / b : 0) }'; }
@@ -161,11 +166,12 @@ if [[ $(ulimit -n) != unlimited ]] && ((idle_connections + 200 > $(ulimit -n)));
 fi
 
 admin_password=$(openssl rand -hex 12)
-log "starting ecocase-server"
+read -ra extra_server_flags <<<"${BENCH_SERVER_FLAGS:-}"
+log "starting ecocase-server ${extra_server_flags[*]}"
 ECOCASE_BOOTSTRAP_ADMIN_PASSWORD=$admin_password "$server_bin" --plaintext \
   --listen=127.0.0.1:0 --hj212_listen=127.0.0.1:0 --db_host="$ECOCASE_DB_HOST" \
   --db_port="$ECOCASE_DB_PORT" --db_user="$ECOCASE_DB_USER" --db_name="$ECOCASE_DB_NAME" \
-  --db_socket= --password_hash_iterations=1000 \
+  --db_socket= --password_hash_iterations=1000 "${extra_server_flags[@]}" \
   >"$work/server.out" 2>"$work/server.log" &
 server_pid=$!
 children+=("$server_pid")
@@ -194,6 +200,31 @@ outlet_ids=$(sql -N -B -e "SELECT outlet_id FROM device WHERE mn LIKE '${grpc_mn
 now=$(date +%s)
 g4_base=$(((now - 60 * 86400) / 3600 * 3600))
 g7_base=$(((now - 40 * 86400) / 3600 * 3600))
+
+# ---- memory per idle gateway connection ---------------------------------------------------
+
+# First, while the server's heap is still small: after the load rounds, freed memory the
+# allocator keeps would absorb the connections' allocations and hide them.
+log "MEM: $idle_connections idle connections"
+rss_before=$(rss_kib "$server_pid")
+fds_before=$(open_fds "$server_pid")
+"$sim_bin" --server="127.0.0.1:$hj212_port" --idle-connections="$idle_connections" \
+  >"$work/idle.out" 2>"$work/idle.log" &
+idle_pid=$!
+children+=("$idle_pid")
+wait_for "$work/idle.out" "\"connected\":$idle_connections" 120 "$idle_pid" >/dev/null ||
+  die "hj212sim did not open $idle_connections connections"
+# The simulator counts a connection once the kernel completed it; the server has it once
+# accepted: wait for the server's descriptors.
+deadline=$((SECONDS + 60))
+while (($(open_fds "$server_pid") < fds_before + idle_connections)); do
+  ((SECONDS < deadline)) || die "server holds $(open_fds "$server_pid") descriptors, expected $((fds_before + idle_connections))"
+  sleep 0.2
+done
+sleep 1
+rss_after=$(rss_kib "$server_pid")
+fds_after=$(open_fds "$server_pid")
+stop_child "$idle_pid"
 
 # ---- G4 ----------------------------------------------------------------------------------
 
@@ -303,34 +334,12 @@ for ((r = 1; r <= rounds; r++)); do
 done
 stop_child "$echo_pid"
 
-# ---- memory per idle gateway connection ---------------------------------------------------
-
-log "MEM: $idle_connections idle connections"
-sleep 2  # let the last round's connections close
-rss_before=$(rss_kib "$server_pid")
-fds_before=$(open_fds "$server_pid")
-"$sim_bin" --server="127.0.0.1:$hj212_port" --idle-connections="$idle_connections" \
-  >"$work/idle.out" 2>"$work/idle.log" &
-idle_pid=$!
-children+=("$idle_pid")
-wait_for "$work/idle.out" "\"connected\":$idle_connections" 120 "$idle_pid" >/dev/null ||
-  die "hj212sim did not open $idle_connections connections"
-# The simulator counts a connection once the kernel completed it; the server has it once
-# accepted: wait for the server's descriptors.
-deadline=$((SECONDS + 60))
-while (($(open_fds "$server_pid") < fds_before + idle_connections)); do
-  ((SECONDS < deadline)) || die "server holds $(open_fds "$server_pid") descriptors, expected $((fds_before + idle_connections))"
-  sleep 0.2
-done
-sleep 1
-rss_after=$(rss_kib "$server_pid")
-fds_after=$(open_fds "$server_pid")
-stop_child "$idle_pid"
-
 # ---- results -----------------------------------------------------------------------------
 
-g4_a=$(median "${g4_grpc[@]}") g4_b=$(median "${g4_sql[@]}") g4_r=$(median "${g4_ratio[@]}")
-g7_a=$(median "${g7_gateway[@]}") g7_b=$(median "${g7_echo[@]}") g7_r=$(median "${g7_ratio[@]}")
+g4_a=$(median %.1f "${g4_grpc[@]}") g4_b=$(median %.1f "${g4_sql[@]}")
+g4_r=$(median %.3f "${g4_ratio[@]}")
+g7_a=$(median %.1f "${g7_gateway[@]}") g7_b=$(median %.1f "${g7_echo[@]}")
+g7_r=$(median %.3f "${g7_ratio[@]}")
 rss_delta=$((rss_after - rss_before))
 per_conn=$(awk -v kib="$rss_delta" -v n="$idle_connections" 'BEGIN { printf "%.0f", kib * 1024 / n }')
 
@@ -343,6 +352,7 @@ if at_least "$g7_r" "$g7_goal" && at_least "$g7_a" "$g7_min_packets"; then g7_ve
   echo
   echo "ecocase ingest benchmarks — $(date -u +%FT%TZ), $(nproc) CPUs, $build_type build,"
   echo "load average at the end $(cut -d' ' -f1-3 /proc/loadavg); $rounds interleaved rounds of ${round_s}s per side"
+  [[ -n ${BENCH_SERVER_FLAGS:-} ]] && echo "server flags added: $BENCH_SERVER_FLAGS (goals assume the defaults)"
   echo
   printf '%-5s %-58s %12s   %s\n' goal measure median rounds
   printf '%-5s %-58s %12s   %s\n' G4 "IngestReadings readings/s ($ingest_threads threads, $readings_per_rpc/call)" \
