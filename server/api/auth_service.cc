@@ -321,11 +321,11 @@ absl::Status AuthServiceImpl::DoUpdateUser(grpc::ServerContext* context,
   }
   for (const std::string& path : request.update_mask().paths()) {
     if (path != "display_name" && path != "district_codes" && path != "enterprise_uscc" &&
-        path != "certificate") {
+        path != "certificate" && path != "device_mns") {
       return common::InvalidFieldError(
           "update_mask", absl::StrCat("`", path,
                                       "` cannot be changed (display_name, district_codes, "
-                                      "enterprise_uscc, certificate can)"));
+                                      "enterprise_uscc, certificate, device_mns can)"));
     }
   }
   int64_t version = 0;
@@ -351,6 +351,9 @@ absl::Status AuthServiceImpl::DoUpdateUser(grpc::ServerContext* context,
               user.jurisdiction.enterprise_uscc = patch.jurisdiction.enterprise_uscc;
             }
             if (path == "certificate") user.certificate = patch.certificate;
+            if (path == "device_mns") {
+              user.jurisdiction.device_mns = patch.jurisdiction.device_mns;
+            }
           }
           ECOCASE_RETURN_IF_ERROR(domain::ValidateUser(user, "user"));
           return CheckCanManage(caller, user);

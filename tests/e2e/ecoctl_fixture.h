@@ -48,7 +48,8 @@ class EcoctlTest : public ::testing::Test {
               0);
     schema_ = testing::TestSchema::Create("e2e");
     const storage::DbOptions& db = schema_->options();
-    std::vector<std::string> args = {"--listen=127.0.0.1:0",
+    // Port 0 for the HJ 212 gateway too: test servers run side by side.
+    std::vector<std::string> args = {"--listen=127.0.0.1:0", "--hj212_listen=127.0.0.1:0",
                                      absl::StrCat("--tls_cert_file=", tls_dir_, "/server.pem"),
                                      absl::StrCat("--tls_key_file=", tls_dir_, "/server.key"),
                                      absl::StrCat("--db_host=", db.host),

@@ -43,11 +43,6 @@ int Count(const std::string& text, const std::string& needle) {
 
 class EcoctlReadingsTest : public EcoctlTest {
  protected:
-  // A free port for the HJ 212 gateway: tests run side by side.
-  std::vector<std::string> ExtraServerFlags() const override {
-    return {"--hj212_listen=127.0.0.1:0"};
-  }
-
   // admin signs in and registers the enterprise with outlet DA001 (SO2, NOx).
   void SetUpRegistry() {
     Login("admin", "admin", kAdminPassword);

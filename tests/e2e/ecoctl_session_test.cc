@@ -107,7 +107,8 @@ TEST_F(EcoctlTest, InvalidUserShowsTheFieldViolation) {
 TEST_F(EcoctlTest, GeneratedPasswordIsShownOnceAndWorks) {
   Login("admin", "admin", kAdminPassword);
   Result create = Ecoctl("admin", {"users", "create", "--username", "station1", "--display-name",
-                                   "焦作市监测站", "--role", "station", "--district", "410802"});
+                                   "焦作市监测站", "--role", "station", "--district", "410802",
+                                   "--device", "DE0000000000410802172001"});
   ASSERT_EQ(create.code, 0) << create.output;
   std::string password = Capture(create.output, "password  ([A-Za-z0-9]{16})\n");
   ASSERT_FALSE(password.empty()) << create.output;

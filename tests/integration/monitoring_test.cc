@@ -234,6 +234,28 @@ TEST_F(MonitoringTest, OnlyStationsIngestAndOnlyWithinLimits) {
   EXPECT_THAT(PlantReadings(), IsEmpty());
 }
 
+TEST_F(MonitoringTest, AStationsDevicesChangeWithItsAccount) {
+  v1::UpdateUserRequest request;
+  request.mutable_user()->set_name("users/station-a");
+  request.mutable_user()->add_device_mns(kDeviceB);
+  request.mutable_update_mask()->add_paths("device_mns");
+  v1::User updated;
+  auto ctx = TestApp::Context(admin_);
+  grpc::Status s = app_->auth().UpdateUser(ctx.get(), request, &updated);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_THAT(updated.device_mns(), ElementsAre(kDeviceB));
+
+  // The same session: the next call already sees the new list.
+  v1::IngestReadingsResponse response;
+  ASSERT_TRUE(Ingest(station_, {Realtime(kDeviceA, "a21026", 1, 1), Realtime(kDeviceB, "a21026", 1, 2)},
+                     &response)
+                  .ok());
+  EXPECT_EQ(response.accepted_count(), 1);
+  ASSERT_EQ(response.rejections_size(), 1);
+  EXPECT_EQ(response.rejections(0).index(), 0);
+  EXPECT_EQ(response.rejections(0).reason(), "UNKNOWN_DEVICE");
+}
+
 TEST_F(MonitoringTest, StreamStoresEveryMessageBeforeItAnswers) {
   auto ctx = TestApp::Context(station_);
   v1::IngestReadingsResponse response;

@@ -7,13 +7,13 @@
 #include <algorithm>
 #include <tuple>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/status_macros.h"
+#include "domain/enterprise.h"
 #include "storage/mysql/scope_sql.h"
 #include "storage/mysql/sql_time.h"
 #include "storage/mysql/transaction.h"
@@ -21,11 +21,7 @@
 namespace ecocase::storage::mysql {
 namespace {
 
-using domain::hj212::CpEncryption;
-using domain::hj212::CrcMode;
 using domain::hj212::DeviceProfile;
-using domain::hj212::ProtocolVersion;
-using domain::hj212::Strictness;
 using domain::monitoring::Reading;
 using domain::monitoring::ReadingKind;
 using domain::monitoring::ReadingSource;
@@ -155,88 +151,33 @@ std::string PartitionDefinition(absl::CivilMonth month) {
                          PartitionName(month), next.year(), next.month());
 }
 
-}  // namespace
-
-// ---------------------------------------------------------------------------------------
-// Device-profile columns.
-
-std::string ProtocolVersionColumn(ProtocolVersion version) {
-  return std::string(domain::hj212::ProtocolVersionName(version));
-}
-std::string StrictnessColumn(Strictness strictness) {
-  return strictness == Strictness::kLenient ? "LENIENT" : "STRICT";
-}
-std::string CrcModeColumn(CrcMode mode) {
-  return mode == CrcMode::kHj212OrModbus ? "HJ212_OR_MODBUS" : "HJ212";
-}
-std::string EncryptionColumn(CpEncryption encryption) {
-  switch (encryption) {
-    case CpEncryption::kOptional: return "OPTIONAL";
-    case CpEncryption::kRequired: return "REQUIRED";
-    case CpEncryption::kNone: break;
-  }
-  return "NONE";
-}
-std::string Sm4KeysColumn(const std::vector<domain::hj212::Sm4Key>& keys) {
-  std::vector<std::string> hex;
-  for (const auto& key : keys) {
-    hex.push_back(absl::BytesToHexString(
-        absl::string_view(reinterpret_cast<const char*>(key.data()), key.size())));
-  }
-  return absl::StrJoin(hex, ",");
-}
-
+// The profile columns of V004, read back through the registry's own names.
 absl::StatusOr<DeviceProfile> ProfileFromColumns(const std::string& version,
                                                  const std::string& strictness,
                                                  const std::string& crc_mode,
                                                  const std::string& encryption,
                                                  const std::string& sm4_keys) {
+  auto v = domain::ProtocolVersionFromStoredName(version);
+  auto s = domain::StrictnessFromName(strictness);
+  auto c = domain::CrcModeFromName(crc_mode);
+  auto e = domain::CpEncryptionFromName(encryption);
+  auto keys = domain::Sm4KeysFromText(sm4_keys);
+  if (!v || !s || !c || !e || !keys) {
+    // Never the key text: it is secret.
+    return absl::DataLossError(absl::StrCat("device profile columns hold unknown values: ",
+                                            version, " ", strictness, " ", crc_mode, " ",
+                                            encryption));
+  }
   DeviceProfile p;
-  if (version == "2005") {
-    p.version = ProtocolVersion::k2005;
-  } else if (version == "2017") {
-    p.version = ProtocolVersion::k2017;
-  } else if (version == "2025") {
-    p.version = ProtocolVersion::k2025;
-  } else {
-    return absl::DataLossError(absl::StrCat("device.protocol_version holds '", version, "'"));
-  }
-  if (strictness == "STRICT") {
-    p.strictness = Strictness::kStrict;
-  } else if (strictness == "LENIENT") {
-    p.strictness = Strictness::kLenient;
-  } else {
-    return absl::DataLossError(absl::StrCat("device.strictness holds '", strictness, "'"));
-  }
-  if (crc_mode == "HJ212") {
-    p.crc_mode = CrcMode::kHj212;
-  } else if (crc_mode == "HJ212_OR_MODBUS") {
-    p.crc_mode = CrcMode::kHj212OrModbus;
-  } else {
-    return absl::DataLossError(absl::StrCat("device.crc_mode holds '", crc_mode, "'"));
-  }
-  if (encryption == "NONE") {
-    p.encryption = CpEncryption::kNone;
-  } else if (encryption == "OPTIONAL") {
-    p.encryption = CpEncryption::kOptional;
-  } else if (encryption == "REQUIRED") {
-    p.encryption = CpEncryption::kRequired;
-  } else {
-    return absl::DataLossError(absl::StrCat("device.encryption holds '", encryption, "'"));
-  }
-  for (absl::string_view hex : absl::StrSplit(sm4_keys, ',', absl::SkipEmpty())) {
-    std::string bytes = absl::HexStringToBytes(hex);
-    domain::hj212::Sm4Key key{};
-    if (hex.size() != 32 || bytes.size() != key.size()) {
-      return absl::DataLossError("device.sm4_keys holds a malformed key");
-    }
-    std::copy(bytes.begin(), bytes.end(), key.begin());
-    p.sm4_keys.push_back(key);
-  }
+  p.version = *v;
+  p.strictness = *s;
+  p.crc_mode = *c;
+  p.encryption = *e;
+  p.sm4_keys = *std::move(keys);
   return p;
 }
 
-// ---------------------------------------------------------------------------------------
+}  // namespace
 
 absl::StatusOr<std::optional<DeviceRecord>> MysqlReadingRepository::FindDevice(
     const std::string& mn) {

@@ -22,15 +22,4 @@ class MysqlReadingRepository final : public ReadingRepository {
   ConnectionPool& pool_;
 };
 
-// The device-profile column values ("2017", "LENIENT", ...) as the domain types, and back.
-// Exposed for the registry repository, which writes the same columns.
-std::string ProtocolVersionColumn(domain::hj212::ProtocolVersion version);
-std::string StrictnessColumn(domain::hj212::Strictness strictness);
-std::string CrcModeColumn(domain::hj212::CrcMode mode);
-std::string EncryptionColumn(domain::hj212::CpEncryption encryption);
-std::string Sm4KeysColumn(const std::vector<domain::hj212::Sm4Key>& keys);
-absl::StatusOr<domain::hj212::DeviceProfile> ProfileFromColumns(
-    const std::string& version, const std::string& strictness, const std::string& crc_mode,
-    const std::string& encryption, const std::string& sm4_keys);
-
 }  // namespace ecocase::storage::mysql
