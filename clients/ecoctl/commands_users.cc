@@ -255,6 +255,7 @@ int List(const Connection& c, const ListOptions& o) {
 struct UpdateOptions {
   std::string name;
   UserFlags flags;
+  std::vector<std::string> devices;
   CLI::App* cmd = nullptr;  // To tell which flags were given.
   bool clear_cert = false;
   std::string etag;
@@ -267,10 +268,10 @@ int Update(const Connection& c, const UpdateOptions& o) {
   auto given = [&](const char* flag) { return o.cmd->count(flag) > 0; };
   bool cert_flags = given("--cert-number") || given("--cert-from") || given("--cert-until");
   if (!given("--display-name") && !given("--district") && !given("--uscc") && !cert_flags &&
-      !o.clear_cert) {
+      !o.clear_cert && !given("--device")) {
     throw CommandError(kExitUsage,
-                       "nothing to change: give --display-name, --district, --uscc, --cert-* "
-                       "or --clear-cert");
+                       "nothing to change: give --display-name, --district, --uscc, --device, "
+                       "--cert-* or --clear-cert");
   }
   // The etag of this read goes with the update: a change made in between is not
   // overwritten but answered with ABORTED.
@@ -292,6 +293,10 @@ int Update(const Connection& c, const UpdateOptions& o) {
   if (given("--uscc")) {
     patch->set_enterprise_uscc(o.flags.uscc);
     mask->add_paths("enterprise_uscc");
+  }
+  if (given("--device")) {
+    for (const std::string& mn : o.devices) patch->add_device_mns(mn);
+    mask->add_paths("device_mns");
   }
   if (cert_flags) {
     // Flags not given keep the certificate's current values.
@@ -431,6 +436,10 @@ void AddUserCommands(CLI::App& app, Context& ctx) {
   update_options->cmd = update;
   update->add_option("name", update_options->name, "username or users/USERNAME")->required();
   AddUserFlags(update, update_options->flags, /*create=*/false);
+  update->add_option("--device", update_options->devices,
+                     "a station account's devices: the complete new list of MNs, repeatable or "
+                     "comma-separated")
+      ->delimiter(',');
   update->add_flag("--clear-cert", update_options->clear_cert, "remove the certificate")
       ->excludes("--cert-number")
       ->excludes("--cert-from")

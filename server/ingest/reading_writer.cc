@@ -69,28 +69,34 @@ ReadingWriterStats ReadingWriter::stats() const {
 
 std::vector<ReadingWriter::Submission> ReadingWriter::NextBatch() {
   absl::MutexLock lock(&mu_);
-  // Wait for work, then for the batch to fill or its oldest row to have waited max_delay.
   auto has_work = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
     return stopping_ || !queue_.empty();
   };
-  mu_.Await(absl::Condition(&has_work));
-  if (queue_.empty()) return {};  // stopping and drained
-  const absl::Time deadline = queue_.front().queued + options_.max_delay;
-  auto full = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
-    return stopping_ || queue_.empty() || waiting_rows_ >= options_.max_batch_rows;
+  // Write at once when no other batch is being written: an idle pipeline adds no delay.
+  // While one commits, rows gather for the next until it is full, the other commit ends,
+  // or the oldest row has waited max_delay: under load batches grow by themselves.
+  auto ready = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+    return stopping_ || queue_.empty() || in_flight_ == 0 ||
+           waiting_rows_ >= options_.max_batch_rows;
   };
-  mu_.AwaitWithDeadline(absl::Condition(&full), deadline);
-  std::vector<Submission> batch;
-  size_t rows = 0;
-  while (!queue_.empty()) {
-    size_t next = queue_.front().rows.size();
-    if (!batch.empty() && rows + next > options_.max_batch_rows) break;
-    rows += next;
-    waiting_rows_ -= next;
-    batch.push_back(std::move(queue_.front()));
-    queue_.pop_front();
+  while (true) {
+    mu_.Await(absl::Condition(&has_work));
+    if (queue_.empty()) return {};  // stopping and drained
+    mu_.AwaitWithDeadline(absl::Condition(&ready), queue_.front().queued + options_.max_delay);
+    if (queue_.empty()) continue;  // another writer took them meanwhile
+    std::vector<Submission> batch;
+    size_t rows = 0;
+    while (!queue_.empty()) {
+      size_t next = queue_.front().rows.size();
+      if (!batch.empty() && rows + next > options_.max_batch_rows) break;
+      rows += next;
+      waiting_rows_ -= next;
+      batch.push_back(std::move(queue_.front()));
+      queue_.pop_front();
+    }
+    ++in_flight_;
+    return batch;
   }
-  return batch;
 }
 
 void ReadingWriter::RunWriter() {
@@ -131,6 +137,7 @@ void ReadingWriter::WriteBatch(std::vector<Submission> batch) {
 
   {
     absl::MutexLock lock(&mu_);
+    --in_flight_;
     queued_rows_ -= rows.size();
     if (inserted.ok()) {
       ++stats_.batches;

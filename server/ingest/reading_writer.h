@@ -14,7 +14,8 @@
 namespace ecocase::ingest {
 
 struct ReadingWriterOptions {
-  // A batch is written when it holds this many rows or its oldest row waited max_delay.
+  // A batch is written at once when no other batch is being written; otherwise when it
+  // holds this many rows, the other batch committed, or its oldest row waited max_delay.
   size_t max_batch_rows = 1000;
   absl::Duration max_delay = absl::Milliseconds(100);
   // Rows queued and not yet committed, across all submitters; beyond it Submit refuses.
@@ -72,7 +73,7 @@ class ReadingWriter {
 
   void RunWriter();
   // Takes the next batch: whole submissions up to max_batch_rows (one larger submission
-  // alone), once the batch is full, the oldest waited max_delay, or stopping.
+  // alone), when ReadingWriterOptions says it is due.
   std::vector<Submission> NextBatch();
   void WriteBatch(std::vector<Submission> batch);
 
@@ -83,6 +84,7 @@ class ReadingWriter {
   std::deque<Submission> queue_ ABSL_GUARDED_BY(mu_);
   size_t queued_rows_ ABSL_GUARDED_BY(mu_) = 0;  // queued plus being written
   size_t waiting_rows_ ABSL_GUARDED_BY(mu_) = 0;  // in queue_ only
+  int in_flight_ ABSL_GUARDED_BY(mu_) = 0;        // batches being written
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   ReadingWriterStats stats_ ABSL_GUARDED_BY(mu_);
 

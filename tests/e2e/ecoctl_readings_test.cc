@@ -219,6 +219,15 @@ TEST_F(EcoctlReadingsTest, StationIngestsACsvAndStaffReadItInBeijingTime) {
       Ecoctl("station", {"readings", "list", "--outlet", std::string(kUscc) + "/DA001"});
   EXPECT_EQ(denied.code, 1) << denied.output;
   EXPECT_THAT(denied.output, HasSubstr("PERMISSION_DENIED"));
+
+  // The admin gives the account another device instead: the station's own readings are
+  // now refused like anyone else's.
+  Result moved = Ecoctl("admin", {"users", "update", "station1", "--device",
+                                  "FFFFFFFFFFFFFFFFFFFFFFFF"});
+  ASSERT_EQ(moved.code, 0) << moved.output;
+  Result refused = Ecoctl("station", {"readings", "ingest", "--file", file});
+  EXPECT_THAT(refused.output, HasSubstr("accepted 0, rejected 5 of 5 readings"))
+      << refused.output;
 }
 
 TEST_F(EcoctlReadingsTest, AMalformedFileSendsNothing) {
