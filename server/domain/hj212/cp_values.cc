@@ -81,7 +81,11 @@ std::string FormatHjTime(absl::CivilSecond time) {
 bool IsDataTypeMaximum(absl::string_view value, int int_digits, int frac_digits) {
   if (int_digits <= 0 || frac_digits < 0) return false;
   std::string expected(static_cast<size_t>(int_digits), '9');
-  if (frac_digits > 0) expected += "." + std::string(static_cast<size_t>(frac_digits), '9');
+  if (frac_digits > 0) {
+    // Appended in place: `"." + std::string(n, '9')` trips GCC 12's -Wrestrict at -O3.
+    expected.push_back('.');
+    expected.append(static_cast<size_t>(frac_digits), '9');
+  }
   if (value == expected) return true;
   // Trailing zeros or a shorter fraction do not change the number ("9999.990").
   double parsed = 0;
