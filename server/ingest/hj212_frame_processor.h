@@ -88,9 +88,9 @@ class Hj212FrameProcessor final {
                            Hj212FrameOutcome& out);
   void ProcessUpload(domain::hj212::Packet packet, const storage::DeviceRecord& device,
                      absl::Time now, Hj212FrameOutcome& out);
-  std::vector<storage::ReadingRow> RowsOf(const domain::hj212::Packet& packet, int64_t outlet_id,
-                                          absl::Time now,
-                                          std::vector<domain::monitoring::ReadingRejection>* rejected);
+  std::vector<storage::ReadingRow> RowsOf(
+      const domain::hj212::Packet& packet, int64_t outlet_id, absl::Time now,
+      std::vector<domain::monitoring::ReadingRejection>* rejected);
 
   DeviceDirectory& directory_;
   const domain::hj212::CpDecryptor* const cipher_;

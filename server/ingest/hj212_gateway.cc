@@ -141,6 +141,9 @@ class Hj212GatewayImpl final {
     // From here on, writer callbacks leave the event loop alone.
     gate_->Close();
     asio::post(accept_strand_, [this] {
+      // A timer that already fired has its handler queued and cannot be cancelled: the
+      // flag keeps that handler from arming it again (or the loop would never end).
+      listening_ = false;
       asio::error_code ignored;
       acceptor_.close(ignored);
       accept_retry_timer_.cancel();
@@ -175,6 +178,7 @@ class Hj212GatewayImpl final {
 
  private:
   void Accept() {
+    if (!listening_) return;
     acceptor_.async_accept(
         asio::make_strand(io_),
         [this](const asio::error_code& error, asio::ip::tcp::socket socket) {
@@ -183,7 +187,7 @@ class Hj212GatewayImpl final {
   }
 
   void OnAccept(const asio::error_code& error, asio::ip::tcp::socket socket) {
-    if (error == asio::error::operation_aborted || !acceptor_.is_open()) return;
+    if (error == asio::error::operation_aborted || !listening_) return;
     if (error) {
       Log(LogLevel::kWarning, "hj212_accept_failed").Str("error", error.message());
       accept_retry_timer_.expires_after(kAcceptRetryDelay);
@@ -227,6 +231,7 @@ class Hj212GatewayImpl final {
   }
 
   void ScheduleSweep() {
+    if (!listening_) return;
     sweep_timer_.expires_after(ToChrono(options_.reassembly_sweep_interval));
     sweep_timer_.async_wait([this](const asio::error_code& error) {
       if (error) return;
@@ -286,7 +291,9 @@ class Hj212GatewayImpl final {
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   absl::flat_hash_map<uint64_t, std::weak_ptr<Hj212Session>> sessions_ ABSL_GUARDED_BY(mu_);
   uint64_t next_id_ ABSL_GUARDED_BY(mu_) = 1;
-  int64_t refused_ = 0;  // on the accept strand only
+  // On the accept strand only.
+  bool listening_ = true;
+  int64_t refused_ = 0;
 };
 
 absl::StatusOr<std::unique_ptr<Hj212Gateway>> Hj212Gateway::Start(

@@ -42,7 +42,8 @@ std::string PeerOf(const asio::ip::tcp::socket& socket) {
 Hj212Session::Hj212Session(asio::ip::tcp::socket socket, uint64_t id,
                            Hj212SessionContext& context)
     : socket_(std::move(socket)),
-      timer_(socket_.get_executor()),
+      executor_(socket_.get_executor()),
+      timer_(executor_),
       id_(id),
       context_(context),
       peer_(PeerOf(socket_)),
@@ -58,7 +59,7 @@ Hj212Session::Hj212Session(asio::ip::tcp::socket socket, uint64_t id,
 }
 
 void Hj212Session::Start() {
-  asio::dispatch(socket_.get_executor(), [self = shared_from_this()] {
+  asio::dispatch(executor_, [self = shared_from_this()] {
     const SteadyClock::time_point now = SteadyClock::now();
     self->opened_ = now;
     self->last_frame_ = now;
@@ -71,7 +72,7 @@ void Hj212Session::Start() {
 }
 
 void Hj212Session::Stop() {
-  asio::post(socket_.get_executor(), [self = shared_from_this()] { self->Close("server_stop"); });
+  asio::post(executor_, [self = shared_from_this()] { self->Close("server_stop"); });
 }
 
 void Hj212Session::WaitReadable() {
@@ -195,7 +196,7 @@ void Hj212Session::ProcessOnWorker(const hj212::Frame& frame) {
                  cn = outcome.cn, qn = outcome.qn](absl::Status status) mutable {
       gate->RunIfOpen([&] {
         if (std::shared_ptr<Hj212Session> self = weak.lock()) {
-          asio::post(self->socket_.get_executor(),
+          asio::post(self->executor_,
                      [self, status = std::move(status), rows, acks = std::move(acks),
                       mn = std::move(mn), cn = std::move(cn), qn = std::move(qn)]() mutable {
                        self->OnCommitted(status, rows, std::move(acks), mn, cn, qn);
@@ -217,7 +218,7 @@ void Hj212Session::ProcessOnWorker(const hj212::Frame& frame) {
           .Str("error", submitted.message());
     }
   }
-  asio::post(socket_.get_executor(),
+  asio::post(executor_,
              [self = shared_from_this(), outcome = std::move(outcome), size, finished]() mutable {
                self->OnProcessed(std::move(outcome), size, finished);
              });

@@ -104,6 +104,9 @@ class Hj212Session final : public std::enable_shared_from_this<Hj212Session> {
   void Close(absl::string_view reason);
 
   asio::ip::tcp::socket socket_;
+  // The socket's strand, kept apart so that worker and writer threads post to it without
+  // touching the socket object.
+  const asio::any_io_executor executor_;
   asio::steady_timer timer_;
   const uint64_t id_;
   Hj212SessionContext& context_;
