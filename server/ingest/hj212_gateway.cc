@@ -2,6 +2,7 @@
 
 #include <asio.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <optional>
 #include <thread>
@@ -55,6 +56,7 @@ absl::Status ValidateHj212GatewayOptions(const Hj212GatewayOptions& o) {
   if (o.max_in_flight_per_connection < 1) {
     return OptionError("max_in_flight_per_connection", "must be positive");
   }
+  if (o.max_frames_in_flight < 1) return OptionError("max_frames_in_flight", "must be positive");
   if (o.max_queued_answer_bytes < 1024) {
     return OptionError("max_queued_answer_bytes", "must be at least 1024");
   }
@@ -91,7 +93,8 @@ class Hj212GatewayImpl final {
         accept_retry_timer_(accept_strand_),
         sweep_timer_(accept_strand_),
         workers_(static_cast<size_t>(options.worker_threads)),
-        context_{options_, processor_, writer_, workers_, stats_, gate_,
+        frames_in_flight_(std::make_shared<std::atomic<int64_t>>(0)),
+        context_{options_, processor_, writer_, workers_, stats_, gate_, frames_in_flight_,
                  [this](uint64_t id) { Unregister(id); }} {}
 
   ~Hj212GatewayImpl() { Stop(); }
@@ -173,7 +176,8 @@ class Hj212GatewayImpl final {
   int port() const { return port_; }
 
   Hj212GatewayStats stats() const {
-    return stats_.Snapshot(static_cast<int64_t>(processor_.pending_subpacket_sets()));
+    return stats_.Snapshot(static_cast<int64_t>(processor_.pending_subpacket_sets()),
+                           frames_in_flight_->load());
   }
 
  private:
@@ -283,6 +287,7 @@ class Hj212GatewayImpl final {
   asio::steady_timer accept_retry_timer_;
   asio::steady_timer sweep_timer_;
   asio::thread_pool workers_;
+  std::shared_ptr<std::atomic<int64_t>> frames_in_flight_;
   Hj212SessionContext context_;
   std::vector<std::thread> io_threads_;
   int port_ = 0;

@@ -38,6 +38,10 @@ struct Hj212GatewayOptions {
   // Frames of one connection being processed or waiting for their COMMIT; while this many
   // are, the connection is not read (TCP backpressure on the station).
   int max_in_flight_per_connection = 32;
+  // Frames being processed or waiting for their COMMIT across all connections: the bound on
+  // what a slow database (or a flood) makes the gateway hold. While it is reached, no
+  // connection takes another frame (TCP backpressure); they look again every few ms.
+  size_t max_frames_in_flight = 10000;
   // Answers queued for a station that does not read them; beyond this it is closed.
   size_t max_queued_answer_bytes = 64 * 1024;
   // Rejection log lines per connection; beyond it they are only counted (the close line

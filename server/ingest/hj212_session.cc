@@ -19,6 +19,8 @@ using ::ecocase::common::Log;
 using ::ecocase::common::LogLevel;
 
 constexpr size_t kMaxMnsNoted = 4;
+// How soon a connection held back by the gateway-wide in-flight bound looks again.
+constexpr auto kCapacityRetry = std::chrono::milliseconds(20);
 
 std::chrono::steady_clock::duration ToChrono(absl::Duration d) {
   return std::chrono::duration_cast<std::chrono::steady_clock::duration>(
@@ -76,7 +78,7 @@ void Hj212Session::Stop() {
 }
 
 void Hj212Session::WaitReadable() {
-  if (closed_ || reading_ || peer_done_ ||
+  if (closed_ || reading_ || peer_done_ || waiting_for_capacity_ ||
       in_flight_ >= context_.options.max_in_flight_per_connection) {
     return;
   }
@@ -130,6 +132,11 @@ void Hj212Session::Pump() {
   bool drained = false;
   while (!closed_) {
     if (in_flight_ >= context_.options.max_in_flight_per_connection) break;
+    if (static_cast<size_t>(context_.frames_in_flight->load()) >=
+        context_.options.max_frames_in_flight) {
+      waiting_for_capacity_ = true;
+      break;
+    }
     std::optional<hj212::FrameEvent> event = reader_.Next();
     if (!event) {
       drained = true;
@@ -165,6 +172,7 @@ void Hj212Session::Pump() {
   } else {
     partial_since_.reset();
   }
+  if (waiting_for_capacity_) ArmTimer(now + kCapacityRetry);
   WaitReadable();
 }
 
@@ -178,6 +186,7 @@ void Hj212Session::OnFramingRejection(const hj212::FrameEvent& event) {
 void Hj212Session::Dispatch(hj212::Frame frame) {
   ++in_flight_;
   ++frames_;
+  context_.frames_in_flight->fetch_add(1);
   asio::post(context_.workers, [self = shared_from_this(), frame = std::move(frame)] {
     self->ProcessOnWorker(frame);
   });
@@ -191,9 +200,12 @@ void Hj212Session::ProcessOnWorker(const hj212::Frame& frame) {
     const int64_t rows = static_cast<int64_t>(outcome.rows.size());
     // The commit callback runs on a writer thread, perhaps after the gateway stopped: it
     // reaches the session only through the gate, and only if the session still exists.
-    auto done = [weak = weak_from_this(), gate = context_.gate, rows,
+    auto done = [weak = weak_from_this(), gate = context_.gate,
+                 in_flight = context_.frames_in_flight, rows,
                  acks = std::move(outcome.answers_on_commit), mn = outcome.mn,
                  cn = outcome.cn, qn = outcome.qn](absl::Status status) mutable {
+      // Released here, not on the strand: the session may be gone by now.
+      in_flight->fetch_sub(1);
       gate->RunIfOpen([&] {
         if (std::shared_ptr<Hj212Session> self = weak.lock()) {
           asio::post(self->executor_,
@@ -263,7 +275,10 @@ void Hj212Session::OnProcessed(Hj212FrameOutcome outcome, uint64_t size, bool fi
   if (!closed_ && unaccepted_bytes_ > context_.options.max_unaccepted_bytes) {
     Close("no_valid_frame");
   }
-  if (finished) FinishFrame();
+  if (finished) {
+    context_.frames_in_flight->fetch_sub(1);
+    FinishFrame();
+  }
 }
 
 void Hj212Session::OnCommitted(const absl::Status& status, int64_t rows,
@@ -376,10 +391,16 @@ void Hj212Session::OnTimer(const asio::error_code& error) {
     Close("slow");
     return;
   }
-  // Frames in flight wait for us (the database), not for the station.
-  if (in_flight_ == 0 && now - last_frame_ >= idle) {
+  // Frames in flight, or held back by the gateway-wide bound, wait for us (the database),
+  // not for the station.
+  if (in_flight_ == 0 && !waiting_for_capacity_ && now - last_frame_ >= idle) {
     Close("idle");
     return;
+  }
+  if (waiting_for_capacity_) {
+    waiting_for_capacity_ = false;
+    Pump();  // takes frames if there is room now, or waits again
+    if (closed_) return;
   }
   SteadyClock::time_point next = last_frame_ + idle;
   if (next <= now) next = now + idle;

@@ -2,6 +2,7 @@
 
 #include <asio.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -54,6 +55,9 @@ struct Hj212SessionContext {
   asio::thread_pool& workers;
   Hj212StatsRecorder& stats;
   std::shared_ptr<Hj212Gate> gate;
+  // Frames dispatched and not yet finished, gateway-wide (options.max_frames_in_flight).
+  // Shared: a commit callback may release its frame after the gateway is gone.
+  std::shared_ptr<std::atomic<int64_t>> frames_in_flight;
   std::function<void(uint64_t session_id)> on_closed;  // called once, on the session's strand
 };
 
@@ -116,6 +120,9 @@ class Hj212Session final : public std::enable_shared_from_this<Hj212Session> {
   bool closed_ = false;
   bool reading_ = false;    // an async_wait for readability is pending
   bool peer_done_ = false;  // the peer closed its side: answer what is in flight, then close
+  // The gateway-wide in-flight bound was reached: frames wait in the reader, and the timer
+  // looks again shortly.
+  bool waiting_for_capacity_ = false;
   int in_flight_ = 0;
   // Bytes since the last authenticated packet that belonged to no accepted frame: skipped
   // garbage and rejected frames. Stream offsets: read so far, and attributed (to frames

@@ -76,10 +76,12 @@ void Hj212StatsRecorder::SubpacketSetsExpired(int64_t count) {
   stats_.subpacket_sets_expired += count;
 }
 
-Hj212GatewayStats Hj212StatsRecorder::Snapshot(int64_t pending_sets) const {
+Hj212GatewayStats Hj212StatsRecorder::Snapshot(int64_t pending_sets,
+                                                int64_t frames_in_flight) const {
   absl::MutexLock lock(&mu_);
   Hj212GatewayStats copy = stats_;
   copy.subpacket_sets_pending = pending_sets;
+  copy.frames_in_flight = frames_in_flight;
   return copy;
 }
 

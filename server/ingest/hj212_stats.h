@@ -37,6 +37,7 @@ struct Hj212GatewayStats {
   int64_t packets_not_stored = 0;
   int64_t subpacket_sets_expired = 0;
   int64_t subpacket_sets_pending = 0;
+  int64_t frames_in_flight = 0;  // being processed or waiting for their COMMIT
 
   // Sum of a reason map, for tests and dashboards.
   static int64_t Total(const std::map<std::string, int64_t>& by_reason);
@@ -60,8 +61,8 @@ class Hj212StatsRecorder final {
   void PacketNotStored();
   void SubpacketSetsExpired(int64_t count);
 
-  // `pending_sets` is read from the reassembler by the caller.
-  Hj212GatewayStats Snapshot(int64_t pending_sets) const;
+  // The gauges are read by the caller: from the reassembler and the in-flight counter.
+  Hj212GatewayStats Snapshot(int64_t pending_sets, int64_t frames_in_flight) const;
 
  private:
   mutable absl::Mutex mu_;

@@ -719,6 +719,34 @@ TEST_F(Hj212GatewayTest, ConnectionPausedAtItsInFlightBoundAnswersEveryFrame) {
   EXPECT_EQ(Rows(), 6);
 }
 
+TEST_F(Hj212GatewayTest, StationsHeldBackByTheGatewayWideBoundAreAllAnswered) {
+  Hj212GatewayOptions options;
+  options.max_frames_in_flight = 1;
+  StartGateway(options);
+  std::vector<std::unique_ptr<Station>> stations;
+  for (int s = 0; s < 3; ++s) {
+    stations.push_back(Connect());
+    std::string burst;
+    for (int u = 0; u < 3; ++u) {
+      Upload upload;
+      upload.qn = absl::StrFormat("20261129095%d%02d000", s, u);
+      upload.cp = absl::StrFormat("DataTime=202611290%d%02d00;a21026-Avg=1.0,a21026-Flag=N",
+                                  7 + s, 10 + u);
+      burst += Frame(upload);
+    }
+    stations.back()->Send(burst);
+  }
+  for (int s = 0; s < 3; ++s) {
+    for (int u = 0; u < 3; ++u) {
+      std::optional<Answer> ack = stations[s]->Next();
+      ASSERT_TRUE(ack.has_value()) << "station " << s << " upload " << u;
+      EXPECT_EQ(ack->cn, "9014");
+    }
+  }
+  EXPECT_EQ(Rows(), 9);
+  EXPECT_TRUE(WaitFor([&] { return Stats().frames_in_flight == 0; }));
+}
+
 TEST_F(Hj212GatewayTest, HalfClosedStationGetsItsAnswerBeforeTheConnectionCloses) {
   StartGateway();
   auto station = Connect();
