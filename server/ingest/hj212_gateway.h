@@ -40,7 +40,8 @@ struct Hj212GatewayOptions {
   int max_in_flight_per_connection = 32;
   // Frames being processed or waiting for their COMMIT across all connections: the bound on
   // what a slow database (or a flood) makes the gateway hold. While it is reached, no
-  // connection takes another frame (TCP backpressure); they look again every few ms.
+  // connection takes another frame (TCP backpressure); each looks again after 20 ms,
+  // backing off to 1 s.
   size_t max_frames_in_flight = 10000;
   // Answers queued for a station that does not read them; beyond this it is closed.
   size_t max_queued_answer_bytes = 64 * 1024;

@@ -19,8 +19,10 @@ using ::ecocase::common::Log;
 using ::ecocase::common::LogLevel;
 
 constexpr size_t kMaxMnsNoted = 4;
-// How soon a connection held back by the gateway-wide in-flight bound looks again.
-constexpr auto kCapacityRetry = std::chrono::milliseconds(20);
+// How soon a connection held back by the gateway-wide in-flight bound looks again: soon at
+// first, then less often, so thousands of waiting connections do not spin the event loop.
+constexpr auto kFirstCapacityRetry = std::chrono::milliseconds(20);
+constexpr auto kLastCapacityRetry = std::chrono::milliseconds(1000);
 
 std::chrono::steady_clock::duration ToChrono(absl::Duration d) {
   return std::chrono::duration_cast<std::chrono::steady_clock::duration>(
@@ -150,6 +152,7 @@ void Hj212Session::Pump() {
     if (event->frame.offset > accounted_) unaccepted_bytes_ += event->frame.offset - accounted_;
     accounted_ = std::max(accounted_, event->frame.offset + WireSize(event->frame));
     last_frame_ = now;
+    capacity_retry_ = kFirstCapacityRetry;
     Dispatch(std::move(event->frame));
   }
   if (closed_) return;
@@ -172,7 +175,10 @@ void Hj212Session::Pump() {
   } else {
     partial_since_.reset();
   }
-  if (waiting_for_capacity_) ArmTimer(now + kCapacityRetry);
+  if (waiting_for_capacity_) {
+    ArmTimer(now + capacity_retry_);
+    capacity_retry_ = std::min<SteadyClock::duration>(2 * capacity_retry_, kLastCapacityRetry);
+  }
   WaitReadable();
 }
 

@@ -123,6 +123,7 @@ class Hj212Session final : public std::enable_shared_from_this<Hj212Session> {
   // The gateway-wide in-flight bound was reached: frames wait in the reader, and the timer
   // looks again shortly.
   bool waiting_for_capacity_ = false;
+  SteadyClock::duration capacity_retry_ = std::chrono::milliseconds(20);
   int in_flight_ = 0;
   // Bytes since the last authenticated packet that belonged to no accepted frame: skipped
   // garbage and rejected frames. Stream offsets: read so far, and attributed (to frames
