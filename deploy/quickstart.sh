@@ -4,17 +4,22 @@
 # makes TLS certificates, runs the server in the foreground and signs in as admin to
 # create one demo user per role (passwords in var/demo-users.txt), then loads the demo
 # registry through the API (deploy/demo/registry.sh: 20 enterprises, their outlets,
-# devices and permits). Ctrl-C stops all it started; running it again keeps the data, the
-# users and their passwords.
+# devices and permits) and starts the station simulator (clients/hj212sim) sending HJ 212
+# data for every demo device (deploy/demo/stations.txt) to the gateway. Ctrl-C stops all it
+# started; running it again keeps the data, the users and their passwords.
 #
-#   deploy/quickstart.sh [--listen HOST:PORT] [--db-url mysql://USER@HOST:PORT/DB]
+#   deploy/quickstart.sh [--listen HOST:PORT] [--hj212-listen HOST:PORT]
+#                        [--db-url mysql://USER@HOST:PORT/DB] [--no-stations]
 #
-# Environment: ECOCASE_LISTEN (default 127.0.0.1:50051), ECOCASE_DB_URL, and for an
-# external database its password in ECOCASE_DB_PASSWORD; ECOCASE_VAR_DIR (default var/).
+# Environment: ECOCASE_LISTEN (default 127.0.0.1:50051), ECOCASE_HJ212_LISTEN (default
+# 127.0.0.1:9212), ECOCASE_DB_URL, and for an external database its password in
+# ECOCASE_DB_PASSWORD; ECOCASE_VAR_DIR (default var/).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 listen=${ECOCASE_LISTEN:-127.0.0.1:50051}
+hj212_listen=${ECOCASE_HJ212_LISTEN:-127.0.0.1:9212}
+stations=1
 db_url=${ECOCASE_DB_URL:-}
 var=${ECOCASE_VAR_DIR:-$root/var}
 build=${ECOCASE_BUILD_DIR:-$root/build}
@@ -23,9 +28,12 @@ while (( $# )); do
   case $1 in
     --listen) listen=$2; shift 2 ;;
     --listen=*) listen=${1#*=}; shift ;;
+    --hj212-listen) hj212_listen=$2; shift 2 ;;
+    --hj212-listen=*) hj212_listen=${1#*=}; shift ;;
+    --no-stations) stations=0; shift ;;
     --db-url) db_url=$2; shift 2 ;;
     --db-url=*) db_url=${1#*=}; shift ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "quickstart.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -100,11 +108,15 @@ step "packages"
 
 step "build"
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$build" --target ecocase-server ecoctl
+cmake --build "$build" --target ecocase-server ecoctl hj212sim
 
 mkdir -p "$var"
 started_db=""
 cleanup() {
+  if [[ -n ${sim_pid:-} ]] && kill -0 "$sim_pid" 2>/dev/null; then
+    kill -TERM "$sim_pid" 2>/dev/null || true
+    wait "$sim_pid" 2>/dev/null || true
+  fi
   if [[ -n ${server_pid:-} ]] && kill -0 "$server_pid" 2>/dev/null; then
     kill -TERM "$server_pid" 2>/dev/null || true
     wait "$server_pid" 2>/dev/null || true
@@ -158,6 +170,7 @@ fi
 # The server's structured log (one JSON line per call) goes to a file, so this terminal
 # shows only what a person needs; `tail -f var/server.log` follows it.
 ECOCASE_BOOTSTRAP_ADMIN_PASSWORD=$admin_password "$build/server/ecocase-server" --listen="$listen" \
+  --hj212_listen="$hj212_listen" \
   --tls_cert_file="$var/tls/server.pem" --tls_key_file="$var/tls/server.key" \
   2>>"$var/server.log" &
 server_pid=$!
@@ -186,7 +199,10 @@ if printf '%s\n' "$admin_password" | ctl_admin login --user admin --password-std
   ensure_demo_user hotline hotline-operator "刘洋（12369热线）" --district 410800 || demo_ok=0
   ensure_demo_user enterprise enterprise "焦作示范化工有限公司" \
     --uscc "$(uscc_with_check 91410800MA44TE5T0)" || demo_ok=0
-  ensure_demo_user station station "焦作市环境监测站" --district 410802 || demo_ok=0
+  # A gRPC collector account for the devices of 焦作示范热电 (deploy/demo/stations.txt).
+  ensure_demo_user station station "焦作市环境监测站" --district 410811 \
+    --device DE0000000000410811011001 --device DE0000000000410811011002 \
+    --device DE0000000000410811012001 || demo_ok=0
   ensure_demo_user integration integration "12345政务服务平台对接" --district 410800 || demo_ok=0
 else
   demo_ok=0
@@ -207,6 +223,24 @@ else
 fi
 [[ $registry_ok == 1 ]] ||
   echo "quickstart.sh: the demo registry was not (completely) loaded (see above); the server runs on" >&2
+
+step "monitoring stations"
+# Every demo device of deploy/demo/stations.txt sends real-time data every 30 s and hour
+# data each hour to the HJ 212 gateway, after re-sending the last 6 hours as 补传 (the
+# gateway stores each reading once, so a re-run adds nothing twice); a few values exceed,
+# a few frames are damaged on purpose. Its log: var/hj212sim.log.
+hj212_host=${hj212_listen%:*}
+[[ $hj212_host == 0.0.0.0 || $hj212_host == "[::]" ]] && hj212_host=127.0.0.1
+hj212_port=${hj212_listen##*:}
+if [[ $stations == 1 && $registry_ok == 1 ]]; then
+  "$build/clients/hj212sim/hj212sim" --server "$hj212_host:$hj212_port" \
+    --stations "$root/deploy/demo/stations.txt" --interval 30 --backfill-hours 6 \
+    --exceed-rate 0.02 --bad-rate 0.002 >>"$var/hj212sim.log" 2>&1 &
+  sim_pid=$!
+  echo "$(grep -c '^[^#[:space:]]' "$root/deploy/demo/stations.txt") simulated stations -> HJ 212 gateway on $hj212_host:$hj212_port (log: $var/hj212sim.log)"
+else
+  echo "no simulated stations (--no-stations, or the demo registry is incomplete)"
+fi
 
 # Commands as typed from the repository root.
 rel() { case $1 in "$root"/*) printf '%s' "${1#"$root"/}" ;; *) printf '%s' "$1" ;; esac; }
@@ -255,5 +289,17 @@ Try the demo registry and permits (README "Registry and permits with ecoctl"):
   ecoctl permits public $own_permit  # no sign-in needed
 MSG
 fi
-echo "Press Ctrl-C to stop the server and the database it started. Data stays in $var."
+if [[ -n ${sim_pid:-} ]]; then
+  chem_outlet="enterprises/$(uscc_with_check 91410800MA44TE5T0)/outlets/DA001"
+  cat <<MSG
+
+Online monitoring (README "Online monitoring"): the simulated stations report every 30 s.
+  ecoctl login --user supervisor          # the whole city
+  ecoctl readings list --outlet $chem_outlet --kind realtime
+  ecoctl readings list --outlet $chem_outlet --kind hour --pollutant a21026
+  ecoctl login --user enterprise          # 焦作示范化工 reads its own outlets only
+  ecoctl readings list --outlet $chem_outlet --from "$(TZ=UTC-8 date -d '-1 hour' '+%Y-%m-%dT%H:%M')"
+MSG
+fi
+echo "Press Ctrl-C to stop the server, the simulator and the database it started. Data stays in $var."
 wait "$server_pid"

@@ -156,9 +156,6 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Start(
     ECOCASE_ASSIGN_OR_RETURN(
         parts->gateway, ingest::Hj212Gateway::Start(options.monitoring.hj212, parts->devices,
                                                     parts->writer, &parts->sm4, clock));
-    Log(LogLevel::kInfo, "hj212_gateway_listening")
-        .Str("address", options.monitoring.hj212.listen_address)
-        .Int("port", parts->gateway->port());
   }
   Parts* p = parts.get();
   parts->health = std::make_unique<api::HealthMonitor>(
