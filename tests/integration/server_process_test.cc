@@ -37,19 +37,6 @@ std::vector<std::string> ServerEnv(const storage::DbOptions& db) {
   return {absl::StrCat("ECOCASE_DB_PASSWORD=", db.password)};
 }
 
-// Waits for the "listening on host:port" line and returns the port, 0 if none came.
-int AwaitListening(testing::ChildProcess& server) {
-  std::string line = server.WaitForOutput("ecocase-server listening on", absl::Seconds(60));
-  size_t colon = line.rfind(':');
-  size_t space = line.find(' ', colon);
-  int port = 0;
-  if (colon == std::string::npos ||
-      !absl::SimpleAtoi(line.substr(colon + 1, space - colon - 1), &port)) {
-    ADD_FAILURE() << "server did not start:\n" << server.Output();
-  }
-  return port;
-}
-
 grpc::Status Hold(int port, int duration_ms, int* held_ms) {
   auto stub = v1::TestHookService::NewStub(grpc::CreateChannel(
       absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
@@ -67,7 +54,7 @@ TEST(ServerProcessTest, SigtermLetsTheInFlightRpcFinishThenExitsCleanly) {
   auto schema = testing::TestSchema::Create("sigterm");
   testing::ChildProcess server(ECOCASE_SERVER_BINARY, ServerArgs(schema->options(), {}),
                                ServerEnv(schema->options()));
-  int port = AwaitListening(server);
+  int port = testing::AwaitServerPort(server);
   ASSERT_NE(port, 0);
 
   grpc::Status in_flight;
@@ -95,7 +82,7 @@ TEST(ServerProcessTest, SigtermCancelsWhatOutlivesTheGracePeriod) {
   testing::ChildProcess server(ECOCASE_SERVER_BINARY,
                                ServerArgs(schema->options(), {"--shutdown_grace=1s"}),
                                ServerEnv(schema->options()));
-  int port = AwaitListening(server);
+  int port = testing::AwaitServerPort(server);
   ASSERT_NE(port, 0);
 
   grpc::Status in_flight;

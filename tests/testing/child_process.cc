@@ -5,12 +5,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <gtest/gtest.h>
+
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 
@@ -91,6 +94,18 @@ int ChildProcess::Wait(absl::Duration timeout) {
     absl::SleepFor(absl::Milliseconds(20));
   }
   return exited_ ? exit_code_ : -1;
+}
+
+int AwaitServerPort(ChildProcess& server, absl::Duration timeout) {
+  std::string line = server.WaitForOutput("ecocase-server listening on", timeout);
+  size_t colon = line.rfind(':');
+  size_t space = line.find(' ', colon);
+  int port = 0;
+  if (colon == std::string::npos ||
+      !absl::SimpleAtoi(line.substr(colon + 1, space - colon - 1), &port)) {
+    ADD_FAILURE() << "server did not start:\n" << server.Output();
+  }
+  return port;
 }
 
 }  // namespace ecocase::testing

@@ -35,4 +35,8 @@ class ChildProcess final {
   int exit_code_ = -1;
 };
 
+// For an ecocase-server child: waits for its "ecocase-server listening on host:port" line
+// and returns the port; 0 (and a test failure showing the output) if none came in time.
+int AwaitServerPort(ChildProcess& server, absl::Duration timeout = absl::Seconds(60));
+
 }  // namespace ecocase::testing
