@@ -76,10 +76,17 @@ class TaskRepository {
       const Scope& scope, const TaskFilter& filter, int limit,
       const std::optional<TaskCursor>& after) = 0;
 
-  // Open tasks due at or before `now`, soonest due first, at most `limit` (for the
-  // overdue sweep; no scope). Loaded whole.
+  // Open tasks due at or before `now` that the sweep has not flagged for their current
+  // due time (see MarkOverdueFlagged), soonest due first, at most `limit` (for the overdue
+  // sweep; no scope). Loaded whole. A task whose deadline moves (rejection, reopening,
+  // extension) becomes eligible again once it is overdue for the new due time.
   virtual absl::StatusOr<std::vector<domain::Task>> ListOverdueOpen(absl::Time now,
                                                                     int limit) = 0;
+  // Remembers that the sweep handled task `id` being overdue for `due_time` (the task's
+  // due_time as listed). Does not change the task's version (the etag): nothing the
+  // enterprise or officers see changed. Returns false, writing nothing, when the task's
+  // due time or state changed meanwhile (the sweep then skips it).
+  virtual absl::StatusOr<bool> MarkOverdueFlagged(Tx& tx, int64_t id, absl::Time due_time) = 0;
   // The enterprise's open tasks and overdue open tasks at `now`. NOT_FOUND for an
   // enterprise outside scope.
   virtual absl::StatusOr<TaskCounts> CountOpenAndOverdue(const Scope& scope,
