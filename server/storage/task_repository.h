@@ -64,7 +64,8 @@ class TaskRepository {
   // rows appended beyond those stored, the extension. Bumps version; returns the stored
   // task. NOT_FOUND outside scope; ABORTED (reason ETAG_MISMATCH) when `expected_version`
   // is not 0 and not the task's version; `change`'s error is returned as is (nothing
-  // written). `now` is update_time when `change` did not set it.
+  // written); so is INTERNAL when `change` altered the task's identity (id, enterprise,
+  // source) or dropped re-inspections. The stored update_time is `now`.
   virtual absl::StatusOr<domain::Task> Update(
       Tx& tx, const Scope& scope, int64_t id, int64_t expected_version,
       absl::FunctionRef<absl::Status(domain::Task&)> change, absl::Time now) = 0;
