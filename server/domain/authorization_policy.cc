@@ -78,6 +78,19 @@ constexpr Grant kPolicy[] = {
     {Action::kIngestReadings, "IngestReadings", Bit(Role::kStation)},
     {Action::kStreamReadings, "StreamReadings", Bit(Role::kStation)},
     {Action::kListReadings, "ListReadings", kStaff | kEnterprise},
+    // Rectification tasks: officers (and integrations, for system findings) issue them;
+    // only the enterprise acknowledges, reports and asks for time on its own tasks;
+    // officers re-inspect and send reports back; a supervisor decides extensions.
+    {Action::kIssueTask, "IssueTask", kOfficer | kSupervisor | kIntegration},
+    {Action::kGetTask, "GetTask", kStaff | kEnterprise},
+    {Action::kListTasks, "ListTasks", kStaff | kEnterprise},
+    {Action::kAcknowledgeTask, "AcknowledgeTask", kEnterprise},
+    {Action::kSubmitRectification, "SubmitRectification", kEnterprise},
+    {Action::kRecordReinspection, "RecordReinspection", kOfficer},
+    {Action::kRejectRectification, "RejectRectification", kOfficer},
+    {Action::kRequestExtension, "RequestExtension", kEnterprise},
+    {Action::kDecideExtension, "DecideExtension", kSupervisor},
+    {Action::kCancelTask, "CancelTask", kOfficer | kSupervisor},
 };
 
 const Grant* FindGrant(Action action) {

@@ -52,6 +52,17 @@ enum class Action {
   kIngestReadings,
   kStreamReadings,
   kListReadings,
+  // Rectification tasks.
+  kIssueTask,
+  kGetTask,
+  kListTasks,
+  kAcknowledgeTask,
+  kSubmitRectification,
+  kRecordReinspection,
+  kRejectRectification,
+  kRequestExtension,
+  kDecideExtension,
+  kCancelTask,
 };
 
 // Every action, for tests that walk the table.

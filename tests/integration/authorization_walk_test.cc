@@ -67,6 +67,16 @@ const std::map<std::string, std::string> kAllowed = {
     {"/ecocase.v1.MonitoringService/IngestReadings", "T"},
     {"/ecocase.v1.MonitoringService/StreamReadings", "T"},
     {"/ecocase.v1.MonitoringService/ListReadings", "ASOHE"},
+    {"/ecocase.v1.TaskService/IssueTask", "OSI"},
+    {"/ecocase.v1.TaskService/GetTask", "ASOHE"},
+    {"/ecocase.v1.TaskService/ListTasks", "ASOHE"},
+    {"/ecocase.v1.TaskService/AcknowledgeTask", "E"},
+    {"/ecocase.v1.TaskService/SubmitRectification", "E"},
+    {"/ecocase.v1.TaskService/RecordReinspection", "O"},
+    {"/ecocase.v1.TaskService/RejectRectification", "O"},
+    {"/ecocase.v1.TaskService/RequestExtension", "E"},
+    {"/ecocase.v1.TaskService/DecideExtension", "S"},
+    {"/ecocase.v1.TaskService/CancelTask", "OS"},
 };
 
 // Sends an empty request to `method` with `token` (none when empty).

@@ -52,6 +52,16 @@ const std::map<std::string, std::string> kExpected = {
     {"IngestReadings", "T"},
     {"StreamReadings", "T"},
     {"ListReadings", "ASOHE"},
+    {"IssueTask", "OSI"},
+    {"GetTask", "ASOHE"},
+    {"ListTasks", "ASOHE"},
+    {"AcknowledgeTask", "E"},
+    {"SubmitRectification", "E"},
+    {"RecordReinspection", "O"},
+    {"RejectRectification", "O"},
+    {"RequestExtension", "E"},
+    {"DecideExtension", "S"},
+    {"CancelTask", "OS"},
 };
 
 const std::map<char, Role> kLetters = {
