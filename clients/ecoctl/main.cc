@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   AddEnterpriseCommands(app, ctx);
   AddPermitCommands(app, ctx);
   AddReadingCommands(app, ctx);
+  AddTaskCommands(app, ctx);
 
   try {
     app.parse(argc, argv);
