@@ -24,7 +24,7 @@ struct TaskFilter {
   // Open tasks due at or before this instant (due soon); unset: no bound.
   std::optional<absl::Time> due_before;
   std::string district_code;  // Empty: all in scope; a city code covers its districts.
-  absl::Time now;             // For overdue_only.
+  absl::Time now;             // Required with overdue_only: the clock's now.
 };
 
 // The List key: newest first, (issue_time DESC, id DESC).
@@ -86,7 +86,8 @@ class TaskRepository {
   // Remembers that the sweep handled task `id` being overdue for `due_time` (the task's
   // due_time as listed). Does not change the task's version (the etag): nothing the
   // enterprise or officers see changed. Returns false, writing nothing, when the task's
-  // due time or state changed meanwhile (the sweep then skips it).
+  // due time or state changed meanwhile, or it was flagged already (the sweep then skips
+  // it: another replica or run handled it).
   virtual absl::StatusOr<bool> MarkOverdueFlagged(Tx& tx, int64_t id, absl::Time due_time) = 0;
   // The enterprise's open tasks and overdue open tasks at `now`. NOT_FOUND for an
   // enterprise outside scope.
