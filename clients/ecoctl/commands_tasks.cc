@@ -288,7 +288,8 @@ struct TaskClient {
   std::unique_ptr<v1::TaskService::Stub> tasks;
 };
 
-void PrintList(const std::string& title, const google::protobuf::RepeatedPtrField<std::string>& items) {
+void PrintList(const std::string& title,
+               const google::protobuf::RepeatedPtrField<std::string>& items) {
   std::cout << "\n" << title << " (" << items.size() << ")\n";
   int i = 0;
   for (const std::string& item : items) std::cout << "  " << ++i << ". " << item << "\n";
@@ -345,7 +346,6 @@ Fields TaskFields(const v1::Task& t, const std::string& enterprise_name) {
   if (!t.state_reason().empty()) f.emplace_back("reason", t.state_reason());
   f.emplace_back("deadline", DeadlineText(t.deadline()));
   f.emplace_back("due", DueText(t));
-  f.emplace_back("due at", FormatTime(t.due_time()));
   f.emplace_back("issued", FormatTime(t.issue_time()) + " by " + Bare(t.issued_by()));
   f.emplace_back("updated", FormatTime(t.update_time()));
   f.emplace_back("etag", t.etag());
@@ -384,7 +384,9 @@ void PrintTask(const Connection& c, AuthenticatedClient& client, const v1::Task&
   if (!headline.empty()) std::cout << headline << "\n";
   PrintFields(std::cout, TaskFields(t, names[uscc]));
   PrintList("required actions 整改要求", t.required_actions());
-  if (!t.evidence_required().empty()) PrintList("evidence required 需提交的证明材料", t.evidence_required());
+  if (!t.evidence_required().empty()) {
+    PrintList("evidence required 需提交的证明材料", t.evidence_required());
+  }
   if (t.has_rectification()) PrintRectification(t.rectification());
   PrintReinspections(t);
   if (t.has_extension()) PrintExtension(t.extension());
@@ -446,9 +448,15 @@ int Issue(const Connection& c, const IssueOptions& o) {
     return tc.tasks->IssueTask(&ctx, request, &issued);
   });
   CheckChange(s, request.request_id());
-  // Issuing again for the same finding answers with the task issued then (a minute of
-  // slack for the clocks of this machine and the server).
-  bool earlier = issued.issue_time().seconds() < asked - 60;
+  // Issuing again for the same finding answers with the task issued then: it has moved
+  // on, says something else, or is older than this call (a minute of slack for the clocks
+  // of this machine and the server).
+  bool same_words = issued.title() == t->title() && issued.legal_basis() == t->legal_basis() &&
+                    issued.deadline().SerializeAsString() == t->deadline().SerializeAsString();
+  bool changed_since = issued.update_time().SerializeAsString() !=
+                       issued.issue_time().SerializeAsString();
+  bool earlier = issued.state() != v1::Task::ISSUED || changed_since || !same_words ||
+                 issued.issue_time().seconds() < asked - 60;
   PrintTask(c, tc.client, issued,
             (earlier ? "already issued for this finding on " + FormatTime(issued.issue_time()) +
                            ": "
@@ -835,7 +843,8 @@ void AddTaskCommands(CLI::App& app, Context& ctx) {
   auto submit_options = std::make_shared<TransitionOptions>();
   auto* submit = AddTaskCommand(
       tasks, "submit", "hand in the rectification report (整改报告; enterprise)", submit_options);
-  auto* report = submit->add_option("--report", submit_options->report, "the report, 1-4000 characters");
+  auto* report =
+      submit->add_option("--report", submit_options->report, "the report, 1-4000 characters");
   submit->add_option("--report-file", submit_options->report_file, "the report from a UTF-8 file")
       ->excludes(report);
   submit->add_option("--evidence", submit_options->evidence,
