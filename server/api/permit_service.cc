@@ -69,10 +69,12 @@ absl::Status ValidateCaseName(absl::string_view name) {
 }  // namespace
 
 PermitServiceImpl::PermitServiceImpl(Authorizer& authorizer, storage::PermitRepository& permits,
+                                     storage::TaskRepository& tasks,
                                      storage::MutationRunner& mutations, const common::Clock& clock,
                                      PermitOptions options)
     : authorizer_(authorizer),
       permits_(permits),
+      tasks_(tasks),
       mutations_(mutations),
       clock_(clock),
       options_(std::move(options)) {}
@@ -503,10 +505,13 @@ absl::Status PermitServiceImpl::DoStatus(grpc::ServerContext* context,
                            authorizer_.Authorize(context, Action::kGetPermitStatus));
   ECOCASE_ASSIGN_OR_RETURN(std::string uscc,
                            domain::UsccFromEnterpriseName(request.enterprise(), "enterprise"));
-  ECOCASE_ASSIGN_OR_RETURN(
-      storage::EnterprisePermits found,
-      permits_.ListForEnterprise(storage::Scope::For(caller, options_.city_code), uscc));
-  const absl::CivilDay today = common::RegulatoryDay(clock_.Now());
+  const storage::Scope scope = storage::Scope::For(caller, options_.city_code);
+  ECOCASE_ASSIGN_OR_RETURN(storage::EnterprisePermits found,
+                           permits_.ListForEnterprise(scope, uscc));
+  const absl::Time now = clock_.Now();
+  ECOCASE_ASSIGN_OR_RETURN(storage::TaskCounts tasks,
+                           tasks_.CountOpenAndOverdue(scope, found.uscc, now));
+  const absl::CivilDay today = common::RegulatoryDay(now);
   response.set_enterprise(absl::StrCat("enterprises/", found.uscc));
   response.set_enterprise_display_name(found.display_name);
   bool in_force = false;
@@ -517,6 +522,8 @@ absl::Status PermitServiceImpl::DoStatus(grpc::ServerContext* context,
     in_force = in_force || p.state == domain::PermitState::kInForce;
   }
   response.set_has_permit_in_force(in_force);
+  response.set_open_tasks(static_cast<int32_t>(tasks.open));
+  response.set_overdue_tasks(static_cast<int32_t>(tasks.overdue));
   return absl::OkStatus();
 }
 

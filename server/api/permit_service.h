@@ -10,6 +10,7 @@
 #include "ecocase/v1/permit.grpc.pb.h"
 #include "storage/mutation.h"
 #include "storage/permit_repository.h"
+#include "storage/task_repository.h"
 
 namespace ecocase::api {
 
@@ -27,9 +28,10 @@ struct PermitOptions {
 // domain/permit.h's, the SQL storage/mysql/mysql_permit_repository.cc's.
 class PermitServiceImpl final : public ecocase::v1::PermitService::Service {
  public:
+  // `tasks` gives GetPermitStatus the enterprise's open and overdue rectification tasks.
   PermitServiceImpl(Authorizer& authorizer, storage::PermitRepository& permits,
-                    storage::MutationRunner& mutations, const common::Clock& clock,
-                    PermitOptions options);
+                    storage::TaskRepository& tasks, storage::MutationRunner& mutations,
+                    const common::Clock& clock, PermitOptions options);
 
   grpc::Status CreatePermit(grpc::ServerContext* context,
                             const ecocase::v1::CreatePermitRequest* request,
@@ -131,6 +133,7 @@ class PermitServiceImpl final : public ecocase::v1::PermitService::Service {
 
   Authorizer& authorizer_;
   storage::PermitRepository& permits_;
+  storage::TaskRepository& tasks_;
   storage::MutationRunner& mutations_;
   const common::Clock& clock_;
   const PermitOptions options_;

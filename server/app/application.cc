@@ -11,6 +11,7 @@
 #include "api/monitoring_service.h"
 #include "api/permit_service.h"
 #include "api/system_service.h"
+#include "api/task_service.h"
 #include "api/test_hook_service.h"
 #include "common/log.h"
 #include "common/status_macros.h"
@@ -28,6 +29,7 @@
 #include "storage/mysql/mysql_reading_repository.h"
 #include "storage/mysql/mysql_session_repository.h"
 #include "storage/mysql/mysql_system_repository.h"
+#include "storage/mysql/mysql_task_repository.h"
 #include "storage/mysql/mysql_user_repository.h"
 
 namespace ecocase::app {
@@ -73,6 +75,7 @@ struct Application::Parts {
         system(pool),
         enterprises(pool),
         permits(pool),
+        tasks(pool),
         leases(pool),
         readings(pool),
         devices(readings, clock, o.monitoring.devices),
@@ -84,11 +87,13 @@ struct Application::Parts {
         audit_service(authorizer, audit, o.auth.city_code),
         system_service(system, calendar, clock),
         enterprise_service(authorizer, enterprises, mutations, clock, o.auth.city_code),
-        permit_service(authorizer, permits, mutations, clock,
+        permit_service(authorizer, permits, tasks, mutations, clock,
                        api::PermitOptions{.city_code = o.auth.city_code}),
+        task_service(authorizer, tasks, users, mutations, calendar, clock, o.auth.city_code),
         monitoring_service(authorizer, devices, writer, readings, blocking_work, clock,
                            o.auth.city_code, o.monitoring.checks),
         permit_expiry(permits, mutations, clock),
+        task_overdue(tasks, mutations, clock),
         sweeps(leases, clock, o.replica_id) {}
 
   storage::mysql::ConnectionPool pool;
@@ -100,6 +105,7 @@ struct Application::Parts {
   storage::mysql::MysqlSystemRepository system;
   storage::mysql::MysqlEnterpriseRepository enterprises;
   storage::mysql::MysqlPermitRepository permits;
+  storage::mysql::MysqlTaskRepository tasks;
   storage::mysql::MysqlLeaseStore leases;
   storage::mysql::MysqlReadingRepository readings;
   ingest::DeviceDirectory devices;
@@ -113,8 +119,10 @@ struct Application::Parts {
   api::SystemServiceImpl system_service;
   api::EnterpriseServiceImpl enterprise_service;
   api::PermitServiceImpl permit_service;
+  api::TaskServiceImpl task_service;
   api::MonitoringServiceImpl monitoring_service;
   api::PermitExpiry permit_expiry;
+  api::TaskOverdueSweep task_overdue;
   api::TestHookServiceImpl test_hook_service;
   security::Sm4CpDecryptor sm4;
   std::unique_ptr<ingest::Hj212Gateway> gateway;
@@ -149,6 +157,7 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Start(
                                           &parts->system_service};
   services.push_back(&parts->enterprise_service);
   services.push_back(&parts->permit_service);
+  services.push_back(&parts->task_service);
   services.push_back(&parts->monitoring_service);
   if (options.test_hooks) services.push_back(&parts->test_hook_service);
   ECOCASE_ASSIGN_OR_RETURN(parts->server, api::GrpcServer::Start(options.server, services));
@@ -187,6 +196,13 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Start(
         auto expired = p->permit_expiry.ExpireDue();
         if (!expired.ok()) return expired.status();
         if (*expired > 0) Log(LogLevel::kInfo, "permits_expired").Int("count", *expired);
+        return absl::OkStatus();
+      }));
+  ECOCASE_RETURN_IF_ERROR(parts->sweeps.AddJob(
+      "mark_overdue_tasks", absl::Minutes(10), absl::Minutes(10), [p] {
+        auto marked = p->task_overdue.MarkOverdue();
+        if (!marked.ok()) return marked.status();
+        if (*marked > 0) Log(LogLevel::kInfo, "tasks_marked_overdue").Int("count", *marked);
         return absl::OkStatus();
       }));
   const MonitoringOptions monitoring = options.monitoring;
