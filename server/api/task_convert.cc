@@ -71,8 +71,8 @@ ecocase::v1::Task ToProto(const domain::Task& task, absl::Time now) {
   }
   for (const domain::Reinspection& in : task.reinspections) {
     ecocase::v1::Reinspection* r = t.add_reinspections();
-    r->set_kind(SameNumber<ecocase::v1::Reinspection::Kind>(in.kind,
-                                                            ecocase::v1::Reinspection::Kind_MAX));
+    r->set_kind(
+        SameNumber<ecocase::v1::Reinspection::Kind>(in.kind, ecocase::v1::Reinspection::Kind_MAX));
     for (const std::string& o : in.officers) r->add_officers(UserName(o));
     *r->mutable_date() = ToDate(in.date);
     r->set_outcome(SameNumber<ecocase::v1::Reinspection::Outcome>(
@@ -142,17 +142,15 @@ absl::StatusOr<domain::Reinspection> ReinspectionFromProto(
   r.outcome = SameNumber<domain::ReinspectionOutcome>(
       reinspection.outcome(), static_cast<int>(domain::ReinspectionOutcome::kObstructed));
   for (int i = 0; i < reinspection.officers_size(); ++i) {
-    ECOCASE_ASSIGN_OR_RETURN(
-        std::string username,
-        domain::UsernameFromName(UserName(reinspection.officers(i)),
-                                 absl::StrCat(prefix, ".officers[", i, "]")));
+    ECOCASE_ASSIGN_OR_RETURN(std::string username,
+                             domain::UsernameFromName(UserName(reinspection.officers(i)),
+                                                      absl::StrCat(prefix, ".officers[", i, "]")));
     r.officers.push_back(std::move(username));
   }
   if (!reinspection.has_date()) {
     return common::InvalidFieldError(absl::StrCat(prefix, ".date"), "is required");
   }
-  ECOCASE_ASSIGN_OR_RETURN(r.date,
-                           FromDate(reinspection.date(), absl::StrCat(prefix, ".date")));
+  ECOCASE_ASSIGN_OR_RETURN(r.date, FromDate(reinspection.date(), absl::StrCat(prefix, ".date")));
   r.findings = reinspection.findings();
   return r;
 }

@@ -66,8 +66,7 @@ absl::StatusOr<std::optional<storage::TaskCursor>> CursorFromKey(const std::stri
 }  // namespace
 
 TaskServiceImpl::TaskServiceImpl(Authorizer& authorizer, storage::TaskRepository& tasks,
-                                 storage::UserRepository& users,
-                                 storage::MutationRunner& mutations,
+                                 storage::UserRepository& users, storage::MutationRunner& mutations,
                                  const domain::WorkingCalendar& calendar,
                                  const common::Clock& clock, std::string city_code)
     : authorizer_(authorizer),
@@ -96,9 +95,9 @@ absl::Status TaskServiceImpl::RunMutation(
   return absl::OkStatus();
 }
 
-absl::Status TaskServiceImpl::Transition(const domain::Principal& caller,
-                                         absl::string_view method, const std::string& name,
-                                         const std::string& etag, const std::string& request_id,
+absl::Status TaskServiceImpl::Transition(const domain::Principal& caller, absl::string_view method,
+                                         const std::string& name, const std::string& etag,
+                                         const std::string& request_id,
                                          const google::protobuf::Message& request, Change change,
                                          ecocase::v1::Task& out) {
   ECOCASE_ASSIGN_OR_RETURN(int64_t id, domain::TaskIdFromName(name, "name"));
@@ -171,8 +170,8 @@ absl::Status TaskServiceImpl::DoIssue(grpc::ServerContext* context,
   // One finding is one enterprise's: the same source for another enterprise is a mistake of
   // the caller, told without showing the other task.
   if (existing->enterprise_uscc != task.enterprise_uscc) {
-    return common::InvalidFieldError(
-        "task.source", "already has a task issued to another enterprise");
+    return common::InvalidFieldError("task.source",
+                                     "already has a task issued to another enterprise");
   }
   // The task is returned only to a caller who may see it.
   ECOCASE_ASSIGN_OR_RETURN(domain::Task visible, tasks_.Get(scope, existing->id));
@@ -252,8 +251,8 @@ absl::Status TaskServiceImpl::DoList(grpc::ServerContext* context,
   for (const domain::Task& t : tasks) *response.add_tasks() = ToProto(t, now);
   if (more) {
     const domain::Task& last = tasks.back();
-    response.set_next_page_token(MakePageToken(
-        query, absl::StrCat(absl::ToUnixMicros(last.issue_time), "/", last.id)));
+    response.set_next_page_token(
+        MakePageToken(query, absl::StrCat(absl::ToUnixMicros(last.issue_time), "/", last.id)));
   }
   return absl::OkStatus();
 }
@@ -298,8 +297,7 @@ absl::Status TaskServiceImpl::DoSubmit(grpc::ServerContext* context,
   const domain::Rectification rectification = RectificationFromProto(request.rectification());
   const std::string actor = caller.ResourceName();
   return Transition(
-      caller, "SubmitRectification", request.name(), request.etag(), request.request_id(),
-      request,
+      caller, "SubmitRectification", request.name(), request.etag(), request.request_id(), request,
       [&](domain::Task& task, absl::Time now) {
         return domain::Submit(task, rectification, actor, now);
       },
@@ -332,9 +330,9 @@ absl::Status TaskServiceImpl::DoRequestExtension(
       response);
 }
 
-grpc::Status TaskServiceImpl::RequestExtension(
-    grpc::ServerContext* context, const ecocase::v1::RequestExtensionRequest* request,
-    ecocase::v1::Task* response) {
+grpc::Status TaskServiceImpl::RequestExtension(grpc::ServerContext* context,
+                                               const ecocase::v1::RequestExtensionRequest* request,
+                                               ecocase::v1::Task* response) {
   return ToGrpcStatus(DoRequestExtension(context, *request, *response));
 }
 
@@ -356,11 +354,9 @@ absl::Status TaskServiceImpl::DoReinspect(grpc::ServerContext* context,
   if (request.has_new_deadline()) new_deadline = DeadlineFromProto(request.new_deadline());
   const std::string actor = caller.ResourceName();
   return Transition(
-      caller, "RecordReinspection", request.name(), request.etag(), request.request_id(),
-      request,
+      caller, "RecordReinspection", request.name(), request.etag(), request.request_id(), request,
       [&](domain::Task& task, absl::Time now) {
-        return domain::RecordReinspection(task, reinspection, new_deadline, actor, now,
-                                          calendar_);
+        return domain::RecordReinspection(task, reinspection, new_deadline, actor, now, calendar_);
       },
       response);
 }
@@ -378,12 +374,12 @@ absl::Status TaskServiceImpl::DoReject(grpc::ServerContext* context,
                            authorizer_.Authorize(context, Action::kRejectRectification));
   ECOCASE_RETURN_IF_ERROR(domain::TaskIdFromName(request.name(), "name").status());
   if (!request.has_new_deadline()) {
-    return common::InvalidFieldError("new_deadline", "is required: the enterprise gets a new period");
+    return common::InvalidFieldError("new_deadline",
+                                     "is required: the enterprise gets a new period");
   }
   const domain::TaskDeadline new_deadline = DeadlineFromProto(request.new_deadline());
   return Transition(
-      caller, "RejectRectification", request.name(), request.etag(), request.request_id(),
-      request,
+      caller, "RejectRectification", request.name(), request.etag(), request.request_id(), request,
       [&](domain::Task& task, absl::Time now) {
         return domain::RejectRectification(task, request.reason(), new_deadline, now, calendar_);
       },
@@ -396,9 +392,9 @@ grpc::Status TaskServiceImpl::RejectRectification(
   return ToGrpcStatus(DoReject(context, *request, *response));
 }
 
-absl::Status TaskServiceImpl::DoDecideExtension(
-    grpc::ServerContext* context, const ecocase::v1::DecideExtensionRequest& request,
-    ecocase::v1::Task& response) {
+absl::Status TaskServiceImpl::DoDecideExtension(grpc::ServerContext* context,
+                                                const ecocase::v1::DecideExtensionRequest& request,
+                                                ecocase::v1::Task& response) {
   ECOCASE_ASSIGN_OR_RETURN(domain::Principal caller,
                            authorizer_.Authorize(context, Action::kDecideExtension));
   const std::string actor = caller.ResourceName();

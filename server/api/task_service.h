@@ -29,13 +29,11 @@ class TaskServiceImpl final : public ecocase::v1::TaskService::Service {
                   const domain::WorkingCalendar& calendar, const common::Clock& clock,
                   std::string city_code);
 
-  grpc::Status IssueTask(grpc::ServerContext* context,
-                         const ecocase::v1::IssueTaskRequest* request,
+  grpc::Status IssueTask(grpc::ServerContext* context, const ecocase::v1::IssueTaskRequest* request,
                          ecocase::v1::Task* response) override;
   grpc::Status GetTask(grpc::ServerContext* context, const ecocase::v1::GetTaskRequest* request,
                        ecocase::v1::Task* response) override;
-  grpc::Status ListTasks(grpc::ServerContext* context,
-                         const ecocase::v1::ListTasksRequest* request,
+  grpc::Status ListTasks(grpc::ServerContext* context, const ecocase::v1::ListTasksRequest* request,
                          ecocase::v1::ListTasksResponse* response) override;
   grpc::Status AcknowledgeTask(grpc::ServerContext* context,
                                const ecocase::v1::AcknowledgeTaskRequest* request,

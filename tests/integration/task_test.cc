@@ -43,12 +43,28 @@ std::string DateText(const google::type::Date& d) {
 
 std::string Password(const std::string& username) { return absl::StrCat("password-", username); }
 
+// A task for `uscc` from the finding `source`, due `days` after issue.
+v1::Task NewTask(const std::string& uscc, const std::string& source, int days,
+                 bool working_days = false) {
+  v1::Task t;
+  t.set_enterprise(absl::StrCat("enterprises/", uscc));
+  t.set_source_kind(v1::Task::EXCEEDANCE_INCIDENT);
+  t.set_source(source);
+  t.set_title("1号锅炉烟囱二氧化硫小时均值超标整改");
+  t.set_legal_basis("《中华人民共和国大气污染防治法》第九十九条");
+  t.add_required_actions("检修脱硫设施，恢复正常运行");
+  t.add_evidence_required("整改前后照片");
+  t.mutable_deadline()->set_days(days);
+  t.mutable_deadline()->set_working_days(working_days);
+  return t;
+}
+
 class TaskTest : public ::testing::Test {
  protected:
   void SetUp() override {
     // The background sweep stays out of the way; tests run the overdue sweep themselves.
-    app_ = TestApp::Start("task",
-                          [](app::ApplicationOptions& o) { o.sweep_tick = absl::Minutes(9); });
+    app_ =
+        TestApp::Start("task", [](app::ApplicationOptions& o) { o.sweep_tick = absl::Minutes(9); });
     ASSERT_NE(app_, nullptr);
     registry_ = v1::EnterpriseService::NewStub(app_->channel());
     tasks_ = v1::TaskService::NewStub(app_->channel());
@@ -105,21 +121,6 @@ class TaskTest : public ::testing::Test {
     auto ctx = TestApp::Context(admin_);
     grpc::Status s = registry_->CreateOutlet(ctx.get(), request, &out);
     ASSERT_TRUE(s.ok()) << s.error_message();
-  }
-
-  static v1::Task NewTask(const std::string& uscc, const std::string& source, int days,
-                          bool working_days = false) {
-    v1::Task t;
-    t.set_enterprise(absl::StrCat("enterprises/", uscc));
-    t.set_source_kind(v1::Task::EXCEEDANCE_INCIDENT);
-    t.set_source(source);
-    t.set_title("1号锅炉烟囱二氧化硫小时均值超标整改");
-    t.set_legal_basis("《中华人民共和国大气污染防治法》第九十九条");
-    t.add_required_actions("检修脱硫设施，恢复正常运行");
-    t.add_evidence_required("整改前后照片");
-    t.mutable_deadline()->set_days(days);
-    t.mutable_deadline()->set_working_days(working_days);
-    return t;
   }
 
   grpc::Status Issue(const std::string& token, const v1::Task& task, v1::Task* out,
@@ -225,8 +226,7 @@ class TaskTest : public ::testing::Test {
     return tasks_->RequestExtension(ctx.get(), request, out);
   }
 
-  grpc::Status Decide(const std::string& token, const v1::Task& task, bool grant,
-                      v1::Task* out) {
+  grpc::Status Decide(const std::string& token, const v1::Task& task, bool grant, v1::Task* out) {
     v1::DecideExtensionRequest request;
     request.set_name(task.name());
     request.set_etag(task.etag());
@@ -265,8 +265,7 @@ class TaskTest : public ::testing::Test {
   std::unique_ptr<v1::EnterpriseService::Stub> registry_;
   std::unique_ptr<v1::TaskService::Stub> tasks_;
   std::unique_ptr<v1::PermitService::Stub> permits_;
-  std::string admin_, officer_a_, officer_b_, officer_c_, supervisor_, plant_, other_,
-      integration_;
+  std::string admin_, officer_a_, officer_b_, officer_c_, supervisor_, plant_, other_, integration_;
 };
 
 // --- Lifecycle -------------------------------------------------------------------------------
@@ -378,35 +377,35 @@ TEST_F(TaskTest, ObstructedCovertReinspectionMarksRefused) {
   EXPECT_EQ(out.reinspections(0).kind(), v1::Reinspection::COVERT);
   EXPECT_EQ(out.reinspections(0).outcome(), v1::Reinspection::OBSTRUCTED);
   // An announced re-inspection of a task not yet acknowledged is out of order.
-  EXPECT_EQ(Reinspect(officer_a_, out, v1::Reinspection::NON_SITE, v1::Reinspection::CORRECTED,
-                      {}, &out)
-                .error_code(),
-            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(
+      Reinspect(officer_a_, out, v1::Reinspection::NON_SITE, v1::Reinspection::CORRECTED, {}, &out)
+          .error_code(),
+      grpc::StatusCode::FAILED_PRECONDITION);
 }
 
 TEST_F(TaskTest, ReinspectionOfficersAreCheckedAndOnSiteNeedsTwo) {
   v1::Task submitted = Submitted("incidents/4");
   v1::Task out;
   // The caller alone, named or not, is one officer.
-  EXPECT_EQ(Reinspect(officer_a_, submitted, v1::Reinspection::ON_SITE,
-                      v1::Reinspection::CORRECTED, {}, &out)
+  EXPECT_EQ(Reinspect(officer_a_, submitted, v1::Reinspection::ON_SITE, v1::Reinspection::CORRECTED,
+                      {}, &out)
                 .error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(Reinspect(officer_a_, submitted, v1::Reinspection::ON_SITE,
-                      v1::Reinspection::CORRECTED, {"users/off.a"}, &out)
+  EXPECT_EQ(Reinspect(officer_a_, submitted, v1::Reinspection::ON_SITE, v1::Reinspection::CORRECTED,
+                      {"users/off.a"}, &out)
                 .error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
   // Named officers must be OFFICER accounts that exist.
-  EXPECT_EQ(Reinspect(officer_a_, submitted, v1::Reinspection::ON_SITE,
-                      v1::Reinspection::CORRECTED, {"users/nobody"}, &out)
+  EXPECT_EQ(Reinspect(officer_a_, submitted, v1::Reinspection::ON_SITE, v1::Reinspection::CORRECTED,
+                      {"users/nobody"}, &out)
                 .error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(Reinspect(officer_a_, submitted, v1::Reinspection::ON_SITE,
-                      v1::Reinspection::CORRECTED, {"users/sup"}, &out)
+  EXPECT_EQ(Reinspect(officer_a_, submitted, v1::Reinspection::ON_SITE, v1::Reinspection::CORRECTED,
+                      {"users/sup"}, &out)
                 .error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(Reinspect(officer_a_, submitted, v1::Reinspection::ON_SITE,
-                      v1::Reinspection::CORRECTED, {"users/Not Valid"}, &out)
+  EXPECT_EQ(Reinspect(officer_a_, submitted, v1::Reinspection::ON_SITE, v1::Reinspection::CORRECTED,
+                      {"users/Not Valid"}, &out)
                 .error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
   v1::Task read;
@@ -625,10 +624,10 @@ TEST_F(TaskTest, OthersCannotReadOrActOnATask) {
   EXPECT_THAT(ListNames(other_, v1::ListTasksRequest()), IsEmpty());
   // An officer of another district.
   EXPECT_EQ(Get(officer_c_, issued.name(), &out).error_code(), grpc::StatusCode::NOT_FOUND);
-  EXPECT_EQ(Reinspect(officer_c_, issued, v1::Reinspection::COVERT, v1::Reinspection::CORRECTED,
-                      {}, &out)
-                .error_code(),
-            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(
+      Reinspect(officer_c_, issued, v1::Reinspection::COVERT, v1::Reinspection::CORRECTED, {}, &out)
+          .error_code(),
+      grpc::StatusCode::NOT_FOUND);
   EXPECT_THAT(ListNames(officer_c_, v1::ListTasksRequest()), IsEmpty());
   // The plant and the district see it; officers cannot acknowledge for the enterprise.
   EXPECT_THAT(ListNames(plant_, v1::ListTasksRequest()), ElementsAre(issued.name()));
@@ -705,6 +704,50 @@ TEST_F(TaskTest, TwoOfficersVerifyingWithTheSameEtagOneWins) {
   EXPECT_EQ(read.state(), v1::Task::VERIFIED);
   EXPECT_EQ(read.reinspections_size(), 1);
   EXPECT_EQ(AuditCount(submitted.name(), "RecordReinspection"), 1);
+}
+
+// The sweep is registered in the Application: with a short tick it marks an overdue task
+// by itself, once.
+TEST(TaskSweepTest, TheRegisteredSweepMarksOverdueTasksOnce) {
+  auto app = TestApp::Start(
+      "tasksweep", [](app::ApplicationOptions& o) { o.sweep_tick = absl::Milliseconds(100); });
+  ASSERT_NE(app, nullptr);
+  auto registry = v1::EnterpriseService::NewStub(app->channel());
+  auto tasks = v1::TaskService::NewStub(app->channel());
+  {
+    v1::CreateEnterpriseRequest request;
+    v1::Enterprise* e = request.mutable_enterprise();
+    e->set_uscc(kPlant);
+    e->set_display_name("焦作市某某热电有限公司");
+    e->set_address("焦作市某某路 1 号");
+    e->set_district_code("410802");
+    e->set_industry_code("D4411");
+    e->set_management_class(v1::MANAGEMENT_CLASS_KEY);
+    v1::Enterprise out;
+    auto ctx = TestApp::Context(app->AdminToken());
+    ASSERT_TRUE(registry->CreateEnterprise(ctx.get(), request, &out).ok());
+  }
+  std::string officer = app->CreateUserAndLogin("off.sweep", v1::ROLE_OFFICER, {"410802"});
+  v1::IssueTaskRequest issue;
+  *issue.mutable_task() = NewTask(kPlant, "incidents/sweep", 1);
+  v1::Task issued;
+  auto ctx = TestApp::Context(officer);
+  ASSERT_TRUE(tasks->IssueTask(ctx.get(), issue, &issued).ok());
+
+  const std::string count_sql = absl::StrCat(
+      "SELECT COUNT(*) FROM audit_log WHERE action = 'MarkTaskOverdue' AND resource = '",
+      issued.name(), "'");
+  app->clock().Set(Shanghai(2026, 3, 4, 0, 30));  // Due at the end of 03-03.
+  int64_t marked = 0;
+  for (int i = 0; i < 200 && marked == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    marked = app->schema().QueryInt(count_sql);
+  }
+  EXPECT_EQ(marked, 1);
+  // Later runs of the sweep leave it alone.
+  app->clock().Advance(absl::Minutes(30));
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_EQ(app->schema().QueryInt(count_sql), 1);
 }
 
 }  // namespace
