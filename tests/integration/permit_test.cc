@@ -842,8 +842,11 @@ TEST_F(PermitTest, PermitStatusForTheEnterprise) {
   EXPECT_EQ(status.permits(0).permit().limits(0).concentration_limit(), 35);
   EXPECT_EQ(status.permits(1).permit().permit_number(), old.permit_number());
   EXPECT_EQ(status.permits(1).permit().state(), v1::Permit::REVOKED);
-  // The status carries only fields that exist today: nothing about incidents or cases.
-  EXPECT_EQ(v1::PermitStatus::descriptor()->field_count(), 4);
+  // The status carries only fields that exist today: permits and the rectification task
+  // counts, nothing about incidents or cases yet.
+  EXPECT_EQ(v1::PermitStatus::descriptor()->field_count(), 6);
+  EXPECT_EQ(status.open_tasks(), 0);
+  EXPECT_EQ(status.overdue_tasks(), 0);
 
   // Staff in scope may ask too.
   EXPECT_TRUE(StatusOf(officer_a_, kUsccA, &status).ok());
