@@ -301,5 +301,12 @@ Online monitoring (README "Online monitoring"): the simulated stations report ev
   ecoctl readings list --outlet $chem_outlet --from "$(TZ=UTC-8 date -d '-1 hour' '+%Y-%m-%dT%H:%M')"
 MSG
 fi
+cat <<MSG
+
+Rectification tasks (README "Rectification tasks with ecoctl"): an officer issues, the
+enterprise acknowledges and reports, officers re-inspect.
+  ecoctl login --user officer             # 解放区; issues to 焦作示范水务 (91410802MA4DM0017F)
+  ecoctl tasks list --due-within-days 30
+MSG
 echo "Press Ctrl-C to stop the server, the simulator and the database it started. Data stays in $var."
 wait "$server_pid"
