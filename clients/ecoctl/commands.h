@@ -3,6 +3,8 @@
 #pragma once
 
 #include <functional>
+#include <map>
+#include <set>
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -63,6 +65,13 @@ Response ListPages(AuthenticatedClient& client, Request request, bool one_page, 
 // retry without doing it twice.
 void CheckChange(const grpc::Status& status, const std::string& request_id,
                  const std::string& extra_hint = "");
+
+// Display names of enterprises by credit code, for headlines and tables: one Get each for a
+// few, else one List (of `district`, when given). Empty where they cannot be read — names
+// are a courtesy, the credit codes are printed anyway.
+std::map<std::string, std::string> EnterpriseDisplayNames(AuthenticatedClient& client,
+                                                          const std::set<std::string>& usccs,
+                                                          const std::string& district = "");
 
 // `users/NAME` for NAME or users/NAME.
 std::string UserResourceName(const std::string& name_or_username);

@@ -890,4 +890,38 @@ void AddEnterpriseCommands(CLI::App& app, Context& ctx) {
   });
 }
 
+std::map<std::string, std::string> EnterpriseDisplayNames(AuthenticatedClient& client,
+                                                          const std::set<std::string>& usccs,
+                                                          const std::string& district) {
+  std::map<std::string, std::string> names;
+  if (usccs.empty()) return names;
+  try {
+    if (usccs.size() <= 3) {
+      for (const std::string& uscc : usccs) {
+        v1::GetEnterpriseRequest request;
+        request.set_name(EnterpriseName(uscc));
+        v1::Enterprise e;
+        if (client.Call([&](grpc::ClientContext& ctx) {
+              return client.enterprise().GetEnterprise(&ctx, request, &e);
+            }).ok()) {
+          names[e.uscc()] = e.display_name();
+        }
+      }
+      return names;
+    }
+    v1::ListEnterprisesRequest request;
+    request.set_page_size(500);
+    request.set_district_code(district);
+    auto all = ListPages<v1::ListEnterprisesResponse>(
+        client, request, /*one_page=*/false,
+        [&](grpc::ClientContext& ctx, const auto& r, auto* page) {
+          return client.enterprise().ListEnterprises(&ctx, r, page);
+        });
+    for (const v1::Enterprise& e : all.enterprises()) names[e.uscc()] = e.display_name();
+  } catch (const RpcError&) {
+    // Names are a courtesy: callers print credit codes alone without them.
+  }
+  return names;
+}
+
 }  // namespace ecoctl

@@ -95,41 +95,6 @@ v1::Permit GetPermit(AuthenticatedClient& client, const std::string& number) {
   return p;
 }
 
-// Display names by credit code, for tables; empty when they cannot be read.
-std::map<std::string, std::string> HolderNames(AuthenticatedClient& client,
-                                               const std::set<std::string>& usccs,
-                                               const std::string& district = "") {
-  std::map<std::string, std::string> names;
-  if (usccs.empty()) return names;
-  try {
-    if (usccs.size() <= 3) {
-      for (const std::string& uscc : usccs) {
-        v1::GetEnterpriseRequest request;
-        request.set_name(EnterpriseName(uscc));
-        v1::Enterprise e;
-        if (client.Call([&](grpc::ClientContext& ctx) {
-              return client.enterprise().GetEnterprise(&ctx, request, &e);
-            }).ok()) {
-          names[e.uscc()] = e.display_name();
-        }
-      }
-      return names;
-    }
-    v1::ListEnterprisesRequest request;
-    request.set_page_size(500);
-    request.set_district_code(district);
-    auto all = ListPages<v1::ListEnterprisesResponse>(
-        client, request, /*one_page=*/false,
-        [&](grpc::ClientContext& ctx, const auto& r, auto* page) {
-          return client.enterprise().ListEnterprises(&ctx, r, page);
-        });
-    for (const v1::Enterprise& e : all.enterprises()) names[e.uscc()] = e.display_name();
-  } catch (const RpcError&) {
-    // Names are a courtesy: the permits are printed without them.
-  }
-  return names;
-}
-
 // Outlet code → display name of an enterprise; empty when they cannot be read.
 OutletNames OutletNamesOf(AuthenticatedClient& client, const std::string& uscc) {
   OutletNames names;
@@ -188,7 +153,7 @@ void PrintPermit(const Connection& c, AuthenticatedClient& client, const v1::Per
     return;
   }
   std::string uscc = UsccOf(p.enterprise());
-  auto names = HolderNames(client, {uscc});
+  auto names = EnterpriseDisplayNames(client, {uscc});
   if (!headline.empty()) std::cout << headline << "\n";
   PrintFields(std::cout, PermitFields(p, names[uscc]));
   PrintLimitsBlock(p.limits(), OutletNamesOf(client, uscc));
@@ -198,7 +163,7 @@ void PrintPermitTable(AuthenticatedClient& client, const v1::ListPermitsResponse
                       const std::string& district, bool days_left) {
   std::set<std::string> usccs;
   for (const v1::Permit& p : response.permits()) usccs.insert(UsccOf(p.enterprise()));
-  auto names = HolderNames(client, usccs, district);
+  auto names = EnterpriseDisplayNames(client, usccs, district);
   std::vector<std::string> headers = {"PERMIT", "HOLDER", "STATE", "VALID FROM", "VALID UNTIL"};
   if (days_left) headers.push_back("DAYS LEFT");
   headers.push_back("VER");

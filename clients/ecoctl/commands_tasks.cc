@@ -231,41 +231,6 @@ std::string DueText(const v1::Task& t) {
   return text;
 }
 
-// Display names by credit code, for headlines and tables; empty when they cannot be read.
-std::map<std::string, std::string> EnterpriseNames(AuthenticatedClient& client,
-                                                   const std::set<std::string>& usccs,
-                                                   const std::string& district = "") {
-  std::map<std::string, std::string> names;
-  if (usccs.empty()) return names;
-  try {
-    if (usccs.size() <= 3) {
-      for (const std::string& uscc : usccs) {
-        v1::GetEnterpriseRequest request;
-        request.set_name(EnterpriseName(uscc));
-        v1::Enterprise e;
-        if (client.Call([&](grpc::ClientContext& ctx) {
-              return client.enterprise().GetEnterprise(&ctx, request, &e);
-            }).ok()) {
-          names[e.uscc()] = e.display_name();
-        }
-      }
-      return names;
-    }
-    v1::ListEnterprisesRequest request;
-    request.set_page_size(500);
-    request.set_district_code(district);
-    auto all = ListPages<v1::ListEnterprisesResponse>(
-        client, request, /*one_page=*/false,
-        [&](grpc::ClientContext& ctx, const auto& r, auto* page) {
-          return client.enterprise().ListEnterprises(&ctx, r, page);
-        });
-    for (const v1::Enterprise& e : all.enterprises()) names[e.uscc()] = e.display_name();
-  } catch (const RpcError&) {
-    // Names are a courtesy: the tasks are printed with credit codes alone.
-  }
-  return names;
-}
-
 // Calls TaskService as the signed-in user.
 struct TaskClient {
   explicit TaskClient(const Connection& c)
@@ -380,7 +345,7 @@ void PrintTask(const Connection& c, AuthenticatedClient& client, const v1::Task&
     return;
   }
   std::string uscc = UsccOf(t.enterprise());
-  auto names = EnterpriseNames(client, {uscc});
+  auto names = EnterpriseDisplayNames(client, {uscc});
   if (!headline.empty()) std::cout << headline << "\n";
   PrintFields(std::cout, TaskFields(t, names[uscc]));
   PrintList("required actions 整改要求", t.required_actions());
@@ -506,7 +471,7 @@ int List(const Connection& c, const ListOptions& o) {
   }
   std::set<std::string> usccs;
   for (const v1::Task& t : all.tasks()) usccs.insert(UsccOf(t.enterprise()));
-  auto names = EnterpriseNames(tc.client, usccs, o.district);
+  auto names = EnterpriseDisplayNames(tc.client, usccs, o.district);
   Table table({"TASK", "ENTERPRISE", "TITLE", "STATE", "DUE", "DAYS LEFT", "MARKS"});
   for (const v1::Task& t : all.tasks()) {
     std::string uscc = UsccOf(t.enterprise());

@@ -28,15 +28,6 @@ constexpr absl::string_view kService = "ecocase.v1.PermitService/";
 constexpr int kMaxWithinDays = 3660;
 constexpr size_t kMaxCaseNameLength = 64;
 
-// The request's fingerprint for AIP-155: the request without its request_id.
-std::string RequestDigest(const google::protobuf::Message& request) {
-  std::unique_ptr<google::protobuf::Message> copy(request.New());
-  copy->CopyFrom(request);
-  const auto* field = copy->GetDescriptor()->FindFieldByName("request_id");
-  if (field != nullptr) copy->GetReflection()->ClearField(copy.get(), field);
-  return MessageDigest(*copy);
-}
-
 storage::AuditEntry PermitAudit(const std::string& actor, absl::string_view action,
                                 const domain::Permit& permit, const ecocase::v1::Permit& result) {
   storage::AuditEntry e;

@@ -1,5 +1,7 @@
 #include "api/proto_convert.h"
 
+#include <memory>
+
 #include "absl/strings/match.h"
 #include "absl/strings/strip.h"
 #include "absl/strings/numbers.h"
@@ -50,6 +52,14 @@ std::string MessageDigest(const google::protobuf::Message& message) {
     message.SerializeToCodedStream(&coded);
   }
   return security::Sha256Hex(bytes);
+}
+
+std::string RequestDigest(const google::protobuf::Message& request) {
+  std::unique_ptr<google::protobuf::Message> copy(request.New());
+  copy->CopyFrom(request);
+  const auto* field = copy->GetDescriptor()->FindFieldByName("request_id");
+  if (field != nullptr) copy->GetReflection()->ClearField(copy.get(), field);
+  return MessageDigest(*copy);
 }
 
 std::string EtagForVersion(int64_t version) { return absl::StrCat("v", version); }

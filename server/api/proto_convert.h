@@ -20,6 +20,9 @@ absl::StatusOr<absl::CivilDay> FromDate(const google::type::Date& date, absl::st
 // SHA-256 (hex) of the message's deterministic serialization: the fingerprint of a request
 // (with request_id and secrets cleared by the caller) or of a resulting resource.
 std::string MessageDigest(const google::protobuf::Message& message);
+// The AIP-155 fingerprint of a write request: MessageDigest of it without `request_id`, so
+// a retry with the same id and the same content matches and a changed content does not.
+std::string RequestDigest(const google::protobuf::Message& request);
 
 // The etag of a resource at `version`, and back (INVALID_ARGUMENT naming `field`).
 std::string EtagForVersion(int64_t version);

@@ -29,15 +29,6 @@ constexpr absl::string_view kService = "ecocase.v1.TaskService/";
 // due_within_days beyond ten years is a mistake, not a query.
 constexpr int kMaxWithinDays = 3660;
 
-// The request's fingerprint for AIP-155: the request without its request_id.
-std::string RequestDigest(const google::protobuf::Message& request) {
-  std::unique_ptr<google::protobuf::Message> copy(request.New());
-  copy->CopyFrom(request);
-  const auto* field = copy->GetDescriptor()->FindFieldByName("request_id");
-  if (field != nullptr) copy->GetReflection()->ClearField(copy.get(), field);
-  return MessageDigest(*copy);
-}
-
 storage::AuditEntry TaskAudit(const std::string& actor, absl::string_view action,
                               const domain::Task& task, const ecocase::v1::Task& result) {
   storage::AuditEntry e;
