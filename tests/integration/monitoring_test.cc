@@ -37,43 +37,15 @@ class MonitoringTest : public ::testing::Test {
     registry_ = v1::EnterpriseService::NewStub(app_->channel());
     monitoring_ = v1::MonitoringService::NewStub(app_->channel());
     admin_ = app_->AdminToken();
-    AddEnterprise(kPlant, "410802", "焦作市某某热电有限公司");
-    AddEnterprise(kOther, "410803", "焦作市某某水泥有限公司");
-    AddOutlet(kPlant, "DA001");
-    AddOutlet(kOther, "DA001");
+    app_->CreateEnterprise(kPlant, "410802", "焦作市某某热电有限公司");
+    app_->CreateEnterprise(kOther, "410803", "焦作市某某水泥有限公司");
+    app_->CreateOutlet(kPlant, "DA001", {"a21026", "a21002"});
+    app_->CreateOutlet(kOther, "DA001", {"a21026", "a21002"});
     Bind(PlantOutlet(), kDeviceA);
     Bind(PlantOutlet(), kDeviceB);
     Bind(absl::StrCat("enterprises/", kOther, "/outlets/DA001"), kUnbound);
     Unbind(kUnbound);
     station_ = CreateStation("station-a", {kDeviceA, kUnbound});
-  }
-
-  void AddEnterprise(const std::string& uscc, const std::string& district,
-                     const std::string& name) {
-    v1::CreateEnterpriseRequest request;
-    v1::Enterprise* e = request.mutable_enterprise();
-    e->set_uscc(uscc);
-    e->set_display_name(name);
-    e->set_address("焦作市某某路 1 号");
-    e->set_district_code(district);
-    e->set_industry_code("D4411");
-    e->set_management_class(v1::MANAGEMENT_CLASS_KEY);
-    v1::Enterprise out;
-    auto ctx = TestApp::Context(admin_);
-    ASSERT_TRUE(registry_->CreateEnterprise(ctx.get(), request, &out).ok());
-  }
-
-  void AddOutlet(const std::string& uscc, const std::string& code) {
-    v1::CreateOutletRequest request;
-    request.set_parent(absl::StrCat("enterprises/", uscc));
-    request.mutable_outlet()->set_code(code);
-    request.mutable_outlet()->set_display_name("1 号锅炉烟囱");
-    request.mutable_outlet()->add_pollutant_codes("a21026");
-    request.mutable_outlet()->add_pollutant_codes("a21002");
-    v1::Outlet out;
-    auto ctx = TestApp::Context(admin_);
-    grpc::Status s = registry_->CreateOutlet(ctx.get(), request, &out);
-    ASSERT_TRUE(s.ok()) << s.error_message();
   }
 
   void Bind(const std::string& outlet, const std::string& mn) {

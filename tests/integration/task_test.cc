@@ -70,9 +70,9 @@ class TaskTest : public ::testing::Test {
     tasks_ = v1::TaskService::NewStub(app_->channel());
     permits_ = v1::PermitService::NewStub(app_->channel());
     admin_ = app_->AdminToken();
-    AddEnterprise(kPlant, "410802", "焦作市某某热电有限公司");
-    AddEnterprise(kOther, "410803", "焦作市某某水泥有限公司");
-    AddOutlet(kPlant, "DA001");
+    app_->CreateEnterprise(kPlant, "410802", "焦作市某某热电有限公司");
+    app_->CreateEnterprise(kOther, "410803", "焦作市某某水泥有限公司");
+    app_->CreateOutlet(kPlant, "DA001", {"a21026"});
     app_->CreateUserAndLogin("off.a", v1::ROLE_OFFICER, {"410802"});
     app_->CreateUserAndLogin("off.b", v1::ROLE_OFFICER, {"410802"});
     app_->CreateUserAndLogin("off.c", v1::ROLE_OFFICER, {"410803"});
@@ -93,34 +93,6 @@ class TaskTest : public ::testing::Test {
     other_ = app_->Login("ent.other", Password("ent.other"));
     integration_ = app_->Login("integ", Password("integ"));
     admin_ = app_->AdminToken();
-  }
-
-  void AddEnterprise(const std::string& uscc, const std::string& district,
-                     const std::string& name) {
-    v1::CreateEnterpriseRequest request;
-    v1::Enterprise* e = request.mutable_enterprise();
-    e->set_uscc(uscc);
-    e->set_display_name(name);
-    e->set_address("焦作市某某路 1 号");
-    e->set_district_code(district);
-    e->set_industry_code("D4411");
-    e->set_management_class(v1::MANAGEMENT_CLASS_KEY);
-    v1::Enterprise out;
-    auto ctx = TestApp::Context(admin_);
-    grpc::Status s = registry_->CreateEnterprise(ctx.get(), request, &out);
-    ASSERT_TRUE(s.ok()) << s.error_message();
-  }
-
-  void AddOutlet(const std::string& uscc, const std::string& code) {
-    v1::CreateOutletRequest request;
-    request.set_parent(absl::StrCat("enterprises/", uscc));
-    request.mutable_outlet()->set_code(code);
-    request.mutable_outlet()->set_display_name("1 号锅炉烟囱");
-    request.mutable_outlet()->add_pollutant_codes("a21026");
-    v1::Outlet out;
-    auto ctx = TestApp::Context(admin_);
-    grpc::Status s = registry_->CreateOutlet(ctx.get(), request, &out);
-    ASSERT_TRUE(s.ok()) << s.error_message();
   }
 
   grpc::Status Issue(const std::string& token, const v1::Task& task, v1::Task* out,
@@ -712,21 +684,8 @@ TEST(TaskSweepTest, TheRegisteredSweepMarksOverdueTasksOnce) {
   auto app = TestApp::Start(
       "tasksweep", [](app::ApplicationOptions& o) { o.sweep_tick = absl::Milliseconds(100); });
   ASSERT_NE(app, nullptr);
-  auto registry = v1::EnterpriseService::NewStub(app->channel());
   auto tasks = v1::TaskService::NewStub(app->channel());
-  {
-    v1::CreateEnterpriseRequest request;
-    v1::Enterprise* e = request.mutable_enterprise();
-    e->set_uscc(kPlant);
-    e->set_display_name("焦作市某某热电有限公司");
-    e->set_address("焦作市某某路 1 号");
-    e->set_district_code("410802");
-    e->set_industry_code("D4411");
-    e->set_management_class(v1::MANAGEMENT_CLASS_KEY);
-    v1::Enterprise out;
-    auto ctx = TestApp::Context(app->AdminToken());
-    ASSERT_TRUE(registry->CreateEnterprise(ctx.get(), request, &out).ok());
-  }
+  app->CreateEnterprise(kPlant, "410802", "焦作市某某热电有限公司");
   std::string officer = app->CreateUserAndLogin("off.sweep", v1::ROLE_OFFICER, {"410802"});
   v1::IssueTaskRequest issue;
   *issue.mutable_task() = NewTask(kPlant, "incidents/sweep", 1);

@@ -84,4 +84,33 @@ std::string TestApp::CreateUserAndLogin(const std::string& username, v1::Role ro
   return Login(username, absl::StrCat("password-", username));
 }
 
+void TestApp::CreateEnterprise(const std::string& uscc, const std::string& district,
+                               const std::string& display_name) {
+  v1::CreateEnterpriseRequest request;
+  v1::Enterprise* e = request.mutable_enterprise();
+  e->set_uscc(uscc);
+  e->set_display_name(display_name);
+  e->set_address("焦作市某某路 1 号");
+  e->set_district_code(district);
+  e->set_industry_code("D4411");
+  e->set_management_class(v1::MANAGEMENT_CLASS_KEY);
+  v1::Enterprise out;
+  auto ctx = Context(AdminToken());
+  grpc::Status s = v1::EnterpriseService::NewStub(channel_)->CreateEnterprise(ctx.get(), request, &out);
+  EXPECT_TRUE(s.ok()) << "create enterprise " << uscc << ": " << s.error_message();
+}
+
+void TestApp::CreateOutlet(const std::string& uscc, const std::string& code,
+                           const std::vector<std::string>& pollutants) {
+  v1::CreateOutletRequest request;
+  request.set_parent(absl::StrCat("enterprises/", uscc));
+  request.mutable_outlet()->set_code(code);
+  request.mutable_outlet()->set_display_name("1 号锅炉烟囱");
+  for (const std::string& p : pollutants) request.mutable_outlet()->add_pollutant_codes(p);
+  v1::Outlet out;
+  auto ctx = Context(AdminToken());
+  grpc::Status s = v1::EnterpriseService::NewStub(channel_)->CreateOutlet(ctx.get(), request, &out);
+  EXPECT_TRUE(s.ok()) << "create outlet " << uscc << "/" << code << ": " << s.error_message();
+}
+
 }  // namespace ecocase::testing

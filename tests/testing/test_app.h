@@ -10,6 +10,7 @@
 #include "app/application.h"
 #include "common/clock.h"
 #include "ecocase/v1/auth.grpc.pb.h"
+#include "ecocase/v1/enterprise.grpc.pb.h"
 #include "testing/test_database.h"
 
 namespace ecocase::testing {
@@ -41,6 +42,12 @@ class TestApp {
   std::string CreateUserAndLogin(const std::string& username, v1::Role role,
                                  const std::vector<std::string>& districts,
                                  const std::string& enterprise_uscc = "");
+  // Registers, as admin, a key-class enterprise (D4411) in `district`, and an outlet of it
+  // monitoring `pollutants`; fail the test on error.
+  void CreateEnterprise(const std::string& uscc, const std::string& district,
+                        const std::string& display_name);
+  void CreateOutlet(const std::string& uscc, const std::string& code,
+                    const std::vector<std::string>& pollutants);
 
  private:
   TestApp();
