@@ -28,49 +28,56 @@ ReadingStreamReactor::ReadingStreamReactor(grpc::CallbackServerContext* context,
 
 void ReadingStreamReactor::Post(std::function<void()> task) {
   if (!executor_.Post(std::move(task))) {
-    absl::MutexLock lock(&mu_);
-    processing_ = false;
-    if (failure_.ok()) {
-      failure_ = absl::ResourceExhaustedError("the server is busy; retry the stream later");
+    {
+      absl::MutexLock lock(&mu_);
+      processing_ = false;
+      if (failure_.ok()) {
+        failure_ = absl::ResourceExhaustedError("the server is busy; retry the stream later");
+      }
+      MaybeFinishLocked();
     }
-    MaybeFinishLocked();
+    FinishIfDecided();
   }
 }
 
 void ReadingStreamReactor::Authorize() {
   absl::StatusOr<domain::Principal> caller =
       authorizer_.Authorize(context_, domain::Action::kStreamReadings);
-  absl::MutexLock lock(&mu_);
-  processing_ = false;
-  if (!caller.ok()) {
-    if (failure_.ok()) failure_ = caller.status();
-  } else {
-    caller_ = *std::move(caller);
-    authorized_ = true;
+  {
+    absl::MutexLock lock(&mu_);
+    processing_ = false;
+    if (!caller.ok()) {
+      if (failure_.ok()) failure_ = caller.status();
+    } else {
+      caller_ = *std::move(caller);
+      authorized_ = true;
+    }
+    MaybeReadLocked();
+    MaybeFinishLocked();
   }
-  MaybeReadLocked();
-  MaybeFinishLocked();
+  FinishIfDecided();
 }
 
 void ReadingStreamReactor::OnReadDone(bool ok) {
-  absl::MutexLock lock(&mu_);
-  reading_ = false;
-  if (!ok) {
-    reads_done_ = true;  // half-close, or the call broke (OnCancel says which)
-    MaybeFinishLocked();
+  std::shared_ptr<ecocase::v1::IngestReadingsRequest> message;
+  {
+    absl::MutexLock lock(&mu_);
+    reading_ = false;
+    if (!ok) reads_done_ = true;  // half-close, or the call broke (OnCancel says which)
+    if (!ok || !failure_.ok()) {
+      MaybeFinishLocked();
+    } else {
+      processing_ = true;
+      // The message moves to the task, so the next read may reuse `incoming_`.
+      message = std::make_shared<ecocase::v1::IngestReadingsRequest>(std::move(incoming_));
+      incoming_.Clear();
+    }
+  }
+  if (message == nullptr) {
+    FinishIfDecided();
     return;
   }
-  if (!failure_.ok()) {
-    MaybeFinishLocked();
-    return;
-  }
-  processing_ = true;
-  // The message moves to the task, so the next read may reuse `incoming_`.
-  auto message = std::make_shared<ecocase::v1::IngestReadingsRequest>(std::move(incoming_));
-  incoming_.Clear();
-  mu_.Unlock();
   Post([this, message] { Process(std::move(*message)); });
-  mu_.Lock();
 }
 
 void ReadingStreamReactor::Process(ecocase::v1::IngestReadingsRequest message) {
@@ -86,42 +93,59 @@ void ReadingStreamReactor::Process(ecocase::v1::IngestReadingsRequest message) {
   ecocase::v1::IngestReadingsResponse rejections;
   absl::StatusOr<std::vector<storage::ReadingRow>> rows =
       intake_.Prepare(caller, message, first_index, rejections);
-  absl::MutexLock lock(&mu_);
-  processing_ = false;
-  response_->mutable_rejections()->MergeFrom(rejections.rejections());
+  int64_t count = 0;
+  {
+    absl::MutexLock lock(&mu_);
+    response_->mutable_rejections()->MergeFrom(rejections.rejections());
+    if (!rows.ok()) {
+      processing_ = false;
+      if (failure_.ok()) failure_ = rows.status();
+      MaybeFinishLocked();
+    } else {
+      count = static_cast<int64_t>(rows->size());
+      // Still `processing_`: the stream cannot finish while the rows are being handed over.
+      ++pending_;
+    }
+  }
   if (!rows.ok()) {
-    if (failure_.ok()) failure_ = rows.status();
-    MaybeFinishLocked();
+    FinishIfDecided();
     return;
   }
-  const int64_t count = static_cast<int64_t>(rows->size());
-  ++pending_;
-  mu_.Unlock();
   absl::Status submitted =
       writer_.Submit(*std::move(rows), [this](absl::Status s) { Written(std::move(s)); });
-  mu_.Lock();
-  if (!submitted.ok()) {
-    --pending_;
-    if (failure_.ok()) failure_ = submitted;
-  } else {
-    accepted_ += count;
+  {
+    absl::MutexLock lock(&mu_);
+    processing_ = false;
+    if (!submitted.ok()) {
+      --pending_;
+      if (failure_.ok()) failure_ = submitted;
+    } else {
+      accepted_ += count;
+    }
+    MaybeReadLocked();
+    MaybeFinishLocked();
   }
-  MaybeReadLocked();
-  MaybeFinishLocked();
+  FinishIfDecided();
 }
 
 void ReadingStreamReactor::Written(absl::Status status) {
-  absl::MutexLock lock(&mu_);
-  --pending_;
-  if (!status.ok() && failure_.ok()) failure_ = std::move(status);
-  MaybeReadLocked();
-  MaybeFinishLocked();
+  {
+    absl::MutexLock lock(&mu_);
+    --pending_;
+    if (!status.ok() && failure_.ok()) failure_ = std::move(status);
+    MaybeReadLocked();
+    MaybeFinishLocked();
+  }
+  FinishIfDecided();
 }
 
 void ReadingStreamReactor::OnCancel() {
-  absl::MutexLock lock(&mu_);
-  if (failure_.ok()) failure_ = absl::CancelledError("the client cancelled the stream");
-  MaybeFinishLocked();
+  {
+    absl::MutexLock lock(&mu_);
+    if (failure_.ok()) failure_ = absl::CancelledError("the client cancelled the stream");
+    MaybeFinishLocked();
+  }
+  FinishIfDecided();
 }
 
 void ReadingStreamReactor::OnDone() { delete this; }
@@ -141,11 +165,20 @@ void ReadingStreamReactor::MaybeFinishLocked() {
   if (failure_.ok() && !reads_done_) return;
   finished_ = true;
   if (!failure_.ok()) {
-    Finish(ToGrpcStatus(failure_));
+    to_finish_ = ToGrpcStatus(failure_);
     return;
   }
   response_->set_accepted_count(static_cast<int32_t>(std::min<int64_t>(accepted_, INT32_MAX)));
-  Finish(grpc::Status::OK);
+  to_finish_ = grpc::Status::OK;
+}
+
+void ReadingStreamReactor::FinishIfDecided() {
+  std::optional<grpc::Status> status;
+  {
+    absl::MutexLock lock(&mu_);
+    status = std::exchange(to_finish_, std::nullopt);
+  }
+  if (status.has_value()) Finish(*status);
 }
 
 }  // namespace ecocase::api

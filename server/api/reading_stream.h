@@ -1,5 +1,7 @@
 #pragma once
 
+#include <optional>
+
 #include <grpcpp/grpcpp.h>
 
 #include "absl/synchronization/mutex.h"
@@ -41,7 +43,12 @@ class ReadingStreamReactor final
   // Starts the next read unless one is outstanding, the call is over or too much waits.
   void MaybeReadLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Sends the response once nothing is outstanding any more.
+  // Decides whether the stream is over; the status is handed to FinishIfDecided, which
+  // every path calls after releasing mu_.
   void MaybeFinishLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Calls Finish with the decided status, once, and only with mu_ released: OnDone may run
+  // on another thread as soon as Finish is called and deletes this reactor, mutex included.
+  void FinishIfDecided() ABSL_LOCKS_EXCLUDED(mu_);
 
   grpc::CallbackServerContext* const context_;
   Authorizer& authorizer_;
@@ -62,6 +69,7 @@ class ReadingStreamReactor final
   int next_index_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t accepted_ ABSL_GUARDED_BY(mu_) = 0;
   absl::Status failure_ ABSL_GUARDED_BY(mu_);
+  std::optional<grpc::Status> to_finish_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace ecocase::api
