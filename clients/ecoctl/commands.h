@@ -28,6 +28,9 @@ void AddEnterpriseCommands(CLI::App& app, Context& ctx);  // enterprises, outlet
 void AddPermitCommands(CLI::App& app, Context& ctx);      // permits …
 void AddReadingCommands(CLI::App& app, Context& ctx);     // readings list | ingest
 void AddTaskCommands(CLI::App& app, Context& ctx);        // tasks … (整改)
+void AddAlertCommands(CLI::App& app, Context& ctx);       // alerts list | watch (告警)
+void AddMarkCommands(CLI::App& app, Context& ctx);        // marks … (自主标记)
+void AddIncidentCommands(CLI::App& app, Context& ctx);    // incidents list | get | explain
 
 // Throws RpcError for a failed call.
 inline void Check(const grpc::Status& status, const std::string& hint = "") {

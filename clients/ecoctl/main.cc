@@ -34,6 +34,9 @@ int main(int argc, char** argv) {
   AddPermitCommands(app, ctx);
   AddReadingCommands(app, ctx);
   AddTaskCommands(app, ctx);
+  AddAlertCommands(app, ctx);
+  AddMarkCommands(app, ctx);
+  AddIncidentCommands(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -10,6 +10,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "api/grpc_status.h"
+#include "api/incident_convert.h"
 #include "api/pagination.h"
 #include "api/permit_convert.h"
 #include "api/proto_convert.h"
@@ -26,6 +27,8 @@ using domain::Action;
 
 constexpr absl::string_view kService = "ecocase.v1.PermitService/";
 constexpr int kMaxWithinDays = 3660;
+// GetPermitStatus lists at most this many open incidents.
+constexpr int kStatusIncidents = 50;
 constexpr size_t kMaxCaseNameLength = 64;
 
 storage::AuditEntry PermitAudit(const std::string& actor, absl::string_view action,
@@ -61,11 +64,13 @@ absl::Status ValidateCaseName(absl::string_view name) {
 
 PermitServiceImpl::PermitServiceImpl(Authorizer& authorizer, storage::PermitRepository& permits,
                                      storage::TaskRepository& tasks,
+                                     storage::IncidentRepository& incidents,
                                      storage::MutationRunner& mutations, const common::Clock& clock,
                                      PermitOptions options)
     : authorizer_(authorizer),
       permits_(permits),
       tasks_(tasks),
+      incidents_(incidents),
       mutations_(mutations),
       clock_(clock),
       options_(std::move(options)) {}
@@ -515,6 +520,11 @@ absl::Status PermitServiceImpl::DoStatus(grpc::ServerContext* context,
   response.set_has_permit_in_force(in_force);
   response.set_open_tasks(static_cast<int32_t>(tasks.open));
   response.set_overdue_tasks(static_cast<int32_t>(tasks.overdue));
+  ECOCASE_ASSIGN_OR_RETURN(std::vector<storage::IncidentRecord> incidents,
+                           incidents_.ListOpenForEnterprise(scope, found.uscc, kStatusIncidents));
+  for (const storage::IncidentRecord& r : incidents) {
+    *response.add_open_incidents() = ToProto(r, options_.explain_window, /*with_windows=*/false);
+  }
   return absl::OkStatus();
 }
 

@@ -4,10 +4,12 @@
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "api/authorizer.h"
 #include "common/clock.h"
 #include "domain/permit.h"
 #include "ecocase/v1/permit.grpc.pb.h"
+#include "storage/incident_repository.h"
 #include "storage/mutation.h"
 #include "storage/permit_repository.h"
 #include "storage/task_repository.h"
@@ -22,16 +24,20 @@ struct PermitOptions {
   // ListExpiringPermits without within_days: renewal must be asked 60 days before expiry
   // (条例 art. 14).
   int default_expiring_within_days = 60;
+  // Shown with the open incidents of GetPermitStatus (how long the enterprise may explain).
+  absl::Duration explain_window = absl::Hours(72);
 };
 
 // PermitService: translation, authorization and transactions; the rules are
 // domain/permit.h's, the SQL storage/mysql/mysql_permit_repository.cc's.
 class PermitServiceImpl final : public ecocase::v1::PermitService::Service {
  public:
-  // `tasks` gives GetPermitStatus the enterprise's open and overdue rectification tasks.
+  // `tasks` and `incidents` give GetPermitStatus the enterprise's open and overdue
+  // rectification tasks and its open incidents.
   PermitServiceImpl(Authorizer& authorizer, storage::PermitRepository& permits,
-                    storage::TaskRepository& tasks, storage::MutationRunner& mutations,
-                    const common::Clock& clock, PermitOptions options);
+                    storage::TaskRepository& tasks, storage::IncidentRepository& incidents,
+                    storage::MutationRunner& mutations, const common::Clock& clock,
+                    PermitOptions options);
 
   grpc::Status CreatePermit(grpc::ServerContext* context,
                             const ecocase::v1::CreatePermitRequest* request,
@@ -134,6 +140,7 @@ class PermitServiceImpl final : public ecocase::v1::PermitService::Service {
   Authorizer& authorizer_;
   storage::PermitRepository& permits_;
   storage::TaskRepository& tasks_;
+  storage::IncidentRepository& incidents_;
   storage::MutationRunner& mutations_;
   const common::Clock& clock_;
   const PermitOptions options_;

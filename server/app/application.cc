@@ -4,8 +4,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "api/alert_service.h"
 #include "api/audit_service.h"
 #include "api/authorizer.h"
+#include "api/data_mark_service.h"
+#include "api/incident_service.h"
 #include "api/enterprise_service.h"
 #include "api/health_monitor.h"
 #include "api/monitoring_service.h"
@@ -20,7 +23,11 @@
 #include "storage/mysql/connection_pool.h"
 #include "security/sm4_decryptor.h"
 #include "storage/mysql/migrations.h"
+#include "storage/mysql/mysql_alert_repository.h"
 #include "storage/mysql/mysql_audit_repository.h"
+#include "storage/mysql/mysql_data_mark_repository.h"
+#include "storage/mysql/mysql_evaluation_repository.h"
+#include "storage/mysql/mysql_incident_repository.h"
 #include "storage/mysql/mysql_enterprise_repository.h"
 #include "storage/mysql/mysql_lease_store.h"
 #include "storage/mysql/mysql_login_throttle.h"
@@ -76,24 +83,37 @@ struct Application::Parts {
         enterprises(pool),
         permits(pool),
         tasks(pool),
+        alerts(pool),
+        data_marks(pool),
+        evaluation(pool),
+        incidents(pool),
         leases(pool),
         readings(pool),
         devices(readings, clock, o.monitoring.devices),
         writer(readings, o.monitoring.writer),
         blocking_work(o.monitoring.stream_threads, /*max_queued=*/4096),
+        alert_hub(alerts, o.alerts),
         hasher(o.passwords),
         authorizer(sessions, clock),
         auth_service(authorizer, users, sessions, throttle, mutations, hasher, clock, o.auth),
         audit_service(authorizer, audit, o.auth.city_code),
         system_service(system, calendar, clock),
         enterprise_service(authorizer, enterprises, mutations, clock, o.auth.city_code),
-        permit_service(authorizer, permits, tasks, mutations, clock,
-                       api::PermitOptions{.city_code = o.auth.city_code}),
+        permit_service(authorizer, permits, tasks, incidents, mutations, clock,
+                       api::PermitOptions{.city_code = o.auth.city_code,
+                                          .explain_window = o.evaluation.explain_window}),
         task_service(authorizer, tasks, users, mutations, calendar, clock, o.auth.city_code),
+        data_mark_service(authorizer, data_marks, mutations, clock, o.auth.city_code,
+                          o.data_marks),
         monitoring_service(authorizer, devices, writer, readings, blocking_work, clock,
                            o.auth.city_code, o.monitoring.checks),
+        alert_service(authorizer, alerts, alert_hub, blocking_work, o.auth.city_code),
         permit_expiry(permits, mutations, clock),
         task_overdue(tasks, mutations, clock),
+        incident_service(authorizer, incidents, mutations, clock, o.auth.city_code,
+                         o.evaluation.explain_window),
+        evaluator(evaluation, incidents, data_marks, tasks, alerts, mutations, calendar, clock,
+                  o.evaluation),
         sweeps(leases, clock, o.replica_id) {}
 
   storage::mysql::ConnectionPool pool;
@@ -106,12 +126,17 @@ struct Application::Parts {
   storage::mysql::MysqlEnterpriseRepository enterprises;
   storage::mysql::MysqlPermitRepository permits;
   storage::mysql::MysqlTaskRepository tasks;
+  storage::mysql::MysqlAlertRepository alerts;
+  storage::mysql::MysqlDataMarkRepository data_marks;
+  storage::mysql::MysqlEvaluationRepository evaluation;
+  storage::mysql::MysqlIncidentRepository incidents;
   storage::mysql::MysqlLeaseStore leases;
   storage::mysql::MysqlReadingRepository readings;
   ingest::DeviceDirectory devices;
   ingest::ReadingWriter writer;
-  // Blocking work of callback-API streams (authorization, device lookups).
+  // Blocking work of callback-API streams (authorization, device lookups, alert backlogs).
   common::ThreadPool blocking_work;
+  api::AlertHub alert_hub;
   security::PasswordHasher hasher;
   api::Authorizer authorizer;
   api::AuthServiceImpl auth_service;
@@ -120,9 +145,13 @@ struct Application::Parts {
   api::EnterpriseServiceImpl enterprise_service;
   api::PermitServiceImpl permit_service;
   api::TaskServiceImpl task_service;
+  api::DataMarkServiceImpl data_mark_service;
   api::MonitoringServiceImpl monitoring_service;
+  api::AlertServiceImpl alert_service;
   api::PermitExpiry permit_expiry;
   api::TaskOverdueSweep task_overdue;
+  api::IncidentServiceImpl incident_service;
+  evaluation::MonitoringEvaluator evaluator;
   api::TestHookServiceImpl test_hook_service;
   security::Sm4CpDecryptor sm4;
   std::unique_ptr<ingest::Hj212Gateway> gateway;
@@ -153,12 +182,18 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Start(
     if (created) Log(LogLevel::kInfo, "bootstrap_admin_created").Str("username", "admin");
   }
 
+  // The feed starts after the last alert committed; watches resume from their cursors.
+  ECOCASE_RETURN_IF_ERROR(parts->alert_hub.Start());
+
   std::vector<grpc::Service*> services = {&parts->auth_service, &parts->audit_service,
                                           &parts->system_service};
   services.push_back(&parts->enterprise_service);
   services.push_back(&parts->permit_service);
   services.push_back(&parts->task_service);
+  services.push_back(&parts->data_mark_service);
   services.push_back(&parts->monitoring_service);
+  services.push_back(&parts->alert_service);
+  services.push_back(&parts->incident_service);
   if (options.test_hooks) services.push_back(&parts->test_hook_service);
   ECOCASE_ASSIGN_OR_RETURN(parts->server, api::GrpcServer::Start(options.server, services));
   if (options.monitoring.hj212_enabled) {
@@ -205,6 +240,26 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Start(
         if (*marked > 0) Log(LogLevel::kInfo, "tasks_marked_overdue").Int("count", *marked);
         return absl::OkStatus();
       }));
+  // Alerts the evaluation appends reach watchers at once rather than at the next poll.
+  parts->evaluator.set_on_alerts([p] { p->alert_hub.Notify(); });
+  ECOCASE_RETURN_IF_ERROR(parts->sweeps.AddJob(
+      "evaluate_monitoring", options.evaluation_interval, absl::Minutes(30), [p] {
+        auto stats = p->evaluator.RunOnce();
+        if (!stats.ok()) return stats.status();
+        if (stats->opened + stats->updated + stats->closed + stats->withdrawn +
+                stats->case_candidates > 0) {
+          Log(LogLevel::kInfo, "evaluation_done")
+              .Int("outlets", stats->outlets_judged)
+              .Int("windows", stats->windows)
+              .Int("opened", stats->opened)
+              .Int("updated", stats->updated)
+              .Int("closed", stats->closed)
+              .Int("withdrawn", stats->withdrawn)
+              .Int("tasks_issued", stats->tasks_issued)
+              .Int("case_candidates", stats->case_candidates);
+        }
+        return absl::OkStatus();
+      }));
   const MonitoringOptions monitoring = options.monitoring;
   ECOCASE_RETURN_IF_ERROR(parts->sweeps.AddJob(
       "maintain_reading_partitions", absl::Hours(6), absl::Minutes(30),
@@ -231,10 +286,15 @@ std::shared_ptr<grpc::Channel> Application::InProcessChannel() {
   return parts_->server->InProcessChannel();
 }
 
+api::AlertHub& Application::alert_hub() { return parts_->alert_hub; }
+
 void Application::Shutdown(absl::Duration grace) {
   if (parts_->server == nullptr) return;
   parts_->health->Drain();
   parts_->sweeps.Stop();  // Hands leases over to the other replicas at once.
+  // Watches end at once (UNAVAILABLE, to resume from their cursors) instead of holding
+  // the server for the whole grace.
+  parts_->alert_hub.Stop();
   parts_->server->Shutdown(grace);
   // Stations lose their connections (unanswered packets are re-sent to another replica or
   // after the restart; inserts are idempotent), then the queued readings are written.

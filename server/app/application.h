@@ -9,9 +9,12 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "api/alert_hub.h"
 #include "api/auth_service.h"
 #include "api/server.h"
 #include "common/clock.h"
+#include "domain/evaluation/data_mark.h"
+#include "evaluation/monitoring_evaluator.h"
 #include "domain/working_calendar.h"
 #include "security/password_hasher.h"
 #include "storage/db_options.h"
@@ -50,6 +53,13 @@ struct ApplicationOptions {
   // When set and no ADMIN exists yet, creates user `admin` with this password.
   std::string bootstrap_admin_password;
   MonitoringOptions monitoring;
+  // The alert feed: how often it is polled, what it keeps for watches.
+  api::AlertFeedOptions alerts;
+  // Limits of new data marks (自主标记).
+  domain::evaluation::DataMarkOptions data_marks;
+  // The exceedance and missing-data evaluation (issue 7) and how often its sweep runs.
+  evaluation::EvaluationOptions evaluation;
+  absl::Duration evaluation_interval = absl::Minutes(1);
 };
 
 // The whole server wired together: pool -> migrations -> repositories -> services -> gRPC
@@ -70,6 +80,9 @@ class Application {
   // The HJ 212 gateway's port; 0 when it is disabled.
   int hj212_port() const;
   std::shared_ptr<grpc::Channel> InProcessChannel();
+  // The alert feed: call Notify() after committing a transaction that appended alerts,
+  // so watches see them without waiting for the next poll.
+  api::AlertHub& alert_hub();
   // Turns NOT_SERVING, hands sweep leases over, stops accepting calls and lets in-flight
   // ones finish within `grace`.
   void Shutdown(absl::Duration grace);

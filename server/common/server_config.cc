@@ -66,6 +66,33 @@ const std::vector<ConfigKey>& ServerConfigKeys() {
       {"hj212_frame_timeout", "30s", "a frame begun and not completed within this closes the connection"},
       {"device_cache_ttl", "30s",
        "how long the ingest doors trust a looked-up device before asking the database again"},
+      {"data_mark_max_length", "744h",
+       "longest period one data mark (自主标记) may cover (31 days); longer ones take several"},
+      {"data_mark_max_future", "168h",
+       "how far ahead planned maintenance or calibration may be marked"},
+      {"data_mark_max_age", "2160h",
+       "how long ago a data mark may start (as reading_backfill_window: older data is not "
+       "judged again)"},
+      {"evaluation_interval", "1m",
+       "how often the exceedance and missing-data evaluation judges finished hours"},
+      {"evaluation_hour_grace", "10m",
+       "an hour is judged this long after it ends (hourly uploads arrive just after the hour); "
+       "later data judge it again"},
+      {"evaluation_min_valid_minutes", "45",
+       "valid minute values an hourly mean needs (HJ 212-2017 App. D formula 24)"},
+      {"evaluation_min_valid_hours", "20",
+       "valid hourly means a daily mean needs (HJ 212-2017 App. D formula 25)"},
+      {"incident_close_after", "2",
+       "consecutive compliant windows (hours or days) that close an incident"},
+      {"device_offline_after", "1h",
+       "a device silent this long gets a DEVICE_OFFLINE incident (domain-rules §2.6)"},
+      {"incident_explain_window", "72h",
+       "how long after an incident opens the enterprise may explain it; unexplained "
+       "exceedances are then flagged as case candidates"},
+      {"exceedance_task_days", "10",
+       "the period of the rectification task a new exceedance issues, in working days"},
+      {"alert_poll_interval", "1s",
+       "how often the alert feed looks for new alerts (from any replica) to send to watches"},
       {"bootstrap_admin_password", "",
        "if no ADMIN exists, create user `admin` with this password", /*env_only=*/true},
   };
@@ -172,6 +199,38 @@ absl::StatusOr<ServerConfig> ParseServerConfig(const Config& c) {
       s.reading_max_future_skew < absl::ZeroDuration()) {
     return absl::InvalidArgumentError(
         "reading_backfill_window must be positive and reading_max_future_skew not negative");
+  }
+  ECOCASE_ASSIGN_OR_RETURN(s.data_mark_max_length, c.GetDuration("data_mark_max_length"));
+  ECOCASE_ASSIGN_OR_RETURN(s.data_mark_max_future, c.GetDuration("data_mark_max_future"));
+  ECOCASE_ASSIGN_OR_RETURN(s.data_mark_max_age, c.GetDuration("data_mark_max_age"));
+  if (s.data_mark_max_length <= absl::ZeroDuration() ||
+      s.data_mark_max_age <= absl::ZeroDuration() ||
+      s.data_mark_max_future < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(
+        "data_mark_max_length and data_mark_max_age must be positive and data_mark_max_future "
+        "not negative");
+  }
+  ECOCASE_ASSIGN_OR_RETURN(s.evaluation_interval, c.GetDuration("evaluation_interval"));
+  ECOCASE_ASSIGN_OR_RETURN(s.evaluation_hour_grace, c.GetDuration("evaluation_hour_grace"));
+  ECOCASE_ASSIGN_OR_RETURN(s.evaluation_min_valid_minutes,
+                           c.GetInt("evaluation_min_valid_minutes", 1, 60));
+  ECOCASE_ASSIGN_OR_RETURN(s.evaluation_min_valid_hours,
+                           c.GetInt("evaluation_min_valid_hours", 1, 24));
+  ECOCASE_ASSIGN_OR_RETURN(s.incident_close_after, c.GetInt("incident_close_after", 1, 48));
+  ECOCASE_ASSIGN_OR_RETURN(s.device_offline_after, c.GetDuration("device_offline_after"));
+  ECOCASE_ASSIGN_OR_RETURN(s.incident_explain_window, c.GetDuration("incident_explain_window"));
+  ECOCASE_ASSIGN_OR_RETURN(s.exceedance_task_days, c.GetInt("exceedance_task_days", 1, 365));
+  if (s.evaluation_interval < absl::Seconds(1) || s.evaluation_hour_grace < absl::ZeroDuration() ||
+      s.evaluation_hour_grace > absl::Hours(24) || s.device_offline_after < absl::Minutes(1) ||
+      s.incident_explain_window <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(
+        "evaluation_interval must be at least 1s, evaluation_hour_grace within 0-24h, "
+        "device_offline_after at least 1m and incident_explain_window positive");
+  }
+  ECOCASE_ASSIGN_OR_RETURN(s.alert_poll_interval, c.GetDuration("alert_poll_interval"));
+  if (s.alert_poll_interval < absl::Milliseconds(10) ||
+      s.alert_poll_interval > absl::Minutes(10)) {
+    return absl::InvalidArgumentError("alert_poll_interval must be between 10ms and 10m");
   }
   if (s.health_probe_interval < absl::Milliseconds(50)) {
     return absl::InvalidArgumentError("health_probe_interval must be at least 50ms");

@@ -67,6 +67,24 @@ struct ServerConfig {
   int hj212_max_connections = 20000;
   absl::Duration hj212_idle_timeout;
   absl::Duration hj212_frame_timeout;
+
+  // The alert feed.
+  absl::Duration alert_poll_interval;
+
+  // The exceedance and missing-data evaluation (issue 7).
+  absl::Duration evaluation_interval;
+  absl::Duration evaluation_hour_grace;
+  int evaluation_min_valid_minutes = 45;
+  int evaluation_min_valid_hours = 20;
+  int incident_close_after = 2;
+  absl::Duration device_offline_after;
+  absl::Duration incident_explain_window;
+  int exceedance_task_days = 10;
+
+  // Data marks (自主标记).
+  absl::Duration data_mark_max_length;
+  absl::Duration data_mark_max_future;
+  absl::Duration data_mark_max_age;
 };
 
 // Types and validates the merged settings; INVALID_ARGUMENT names the bad setting.

@@ -91,6 +91,21 @@ constexpr Grant kPolicy[] = {
     {Action::kRequestExtension, "RequestExtension", kEnterprise},
     {Action::kDecideExtension, "DecideExtension", kSupervisor},
     {Action::kCancelTask, "CancelTask", kOfficer | kSupervisor},
+    // The alert feed is read like the incidents and tasks it announces: staff in their
+    // jurisdiction, an enterprise its own; not stations or integrations.
+    {Action::kListAlerts, "ListAlerts", kStaff | kEnterprise},
+    {Action::kWatchAlerts, "WatchAlerts", kStaff | kEnterprise},
+    // Data marks: only the enterprise marks (and takes back) periods of its own outlets;
+    // officers and supervisors of its district accept or reject them.
+    {Action::kCreateDataMark, "CreateDataMark", kEnterprise},
+    {Action::kGetDataMark, "GetDataMark", kStaff | kEnterprise},
+    {Action::kListDataMarks, "ListDataMarks", kStaff | kEnterprise},
+    {Action::kReviewDataMark, "ReviewDataMark", kOfficer | kSupervisor},
+    {Action::kWithdrawDataMark, "WithdrawDataMark", kEnterprise},
+    // Incidents are read like tasks; only the enterprise explains its own.
+    {Action::kGetIncident, "GetIncident", kStaff | kEnterprise},
+    {Action::kListIncidents, "ListIncidents", kStaff | kEnterprise},
+    {Action::kExplainIncident, "ExplainIncident", kEnterprise},
 };
 
 const Grant* FindGrant(Action action) {

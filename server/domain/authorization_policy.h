@@ -63,6 +63,19 @@ enum class Action {
   kRequestExtension,
   kDecideExtension,
   kCancelTask,
+  // The alert feed.
+  kListAlerts,
+  kWatchAlerts,
+  // Data marks (自主标记).
+  kCreateDataMark,
+  kGetDataMark,
+  kListDataMarks,
+  kReviewDataMark,
+  kWithdrawDataMark,
+  // Incidents of the exceedance evaluation.
+  kGetIncident,
+  kListIncidents,
+  kExplainIncident,
 };
 
 // Every action, for tests that walk the table.

@@ -77,6 +77,16 @@ const std::map<std::string, std::string> kAllowed = {
     {"/ecocase.v1.TaskService/RequestExtension", "E"},
     {"/ecocase.v1.TaskService/DecideExtension", "S"},
     {"/ecocase.v1.TaskService/CancelTask", "OS"},
+    {"/ecocase.v1.AlertService/ListAlerts", "ASOHE"},
+    {"/ecocase.v1.AlertService/WatchAlerts", "ASOHE"},
+    {"/ecocase.v1.DataMarkService/CreateDataMark", "E"},
+    {"/ecocase.v1.DataMarkService/GetDataMark", "ASOHE"},
+    {"/ecocase.v1.DataMarkService/ListDataMarks", "ASOHE"},
+    {"/ecocase.v1.DataMarkService/ReviewDataMark", "OS"},
+    {"/ecocase.v1.DataMarkService/WithdrawDataMark", "E"},
+    {"/ecocase.v1.IncidentService/GetIncident", "ASOHE"},
+    {"/ecocase.v1.IncidentService/ListIncidents", "ASOHE"},
+    {"/ecocase.v1.IncidentService/ExplainIncident", "E"},
 };
 
 // Sends an empty request to `method` with `token` (none when empty).

@@ -842,9 +842,10 @@ TEST_F(PermitTest, PermitStatusForTheEnterprise) {
   EXPECT_EQ(status.permits(0).permit().limits(0).concentration_limit(), 35);
   EXPECT_EQ(status.permits(1).permit().permit_number(), old.permit_number());
   EXPECT_EQ(status.permits(1).permit().state(), v1::Permit::REVOKED);
-  // The status carries only fields that exist today: permits and the rectification task
-  // counts, nothing about incidents or cases yet.
-  EXPECT_EQ(v1::PermitStatus::descriptor()->field_count(), 6);
+  // The status carries only fields that exist today: permits, the rectification task
+  // counts and open incidents (evaluation_test fills them), nothing about cases yet.
+  EXPECT_EQ(v1::PermitStatus::descriptor()->field_count(), 7);
+  EXPECT_EQ(status.open_incidents_size(), 0);
   EXPECT_EQ(status.open_tasks(), 0);
   EXPECT_EQ(status.overdue_tasks(), 0);
 

@@ -201,6 +201,22 @@ absl::string_view IncidentKindName(IncidentKind kind) {
   return "INCIDENT_KIND_UNSPECIFIED";
 }
 
+std::optional<VerdictKind> VerdictKindFromName(absl::string_view name) {
+  for (VerdictKind k : {VerdictKind::kExceedance, VerdictKind::kCompliant, VerdictKind::kMissing,
+                        VerdictKind::kExcluded}) {
+    if (VerdictKindName(k) == name) return k;
+  }
+  return std::nullopt;
+}
+
+std::optional<IncidentKind> IncidentKindFromName(absl::string_view name) {
+  for (IncidentKind k :
+       {IncidentKind::kExceedance, IncidentKind::kMissingData, IncidentKind::kDeviceOffline}) {
+    if (IncidentKindName(k) == name) return k;
+  }
+  return std::nullopt;
+}
+
 absl::string_view IncidentStateName(IncidentState state) {
   switch (state) {
     case IncidentState::kOpen:

@@ -35,6 +35,7 @@ enum class VerdictKind {
   kExcluded = 4,    // accepted mark or unit stopped: neither bad nor good
 };
 absl::string_view VerdictKindName(VerdictKind kind);  // "EXCEEDANCE", ...
+std::optional<VerdictKind> VerdictKindFromName(absl::string_view name);
 
 // What produced a verdict, kept so a case can reproduce the computation as evidence. The
 // caller fills it; the incident logic only carries it.
@@ -78,6 +79,7 @@ enum class IncidentKind {
   kDeviceOffline = 3,  // 设备离线 (see DeviceOfflineIncidentShouldBeOpen)
 };
 absl::string_view IncidentKindName(IncidentKind kind);  // "EXCEEDANCE", ...
+std::optional<IncidentKind> IncidentKindFromName(absl::string_view name);
 
 enum class IncidentState { kUnspecified = 0, kOpen = 1, kClosed = 2 };
 absl::string_view IncidentStateName(IncidentState state);  // "OPEN", "CLOSED"

@@ -5,6 +5,8 @@
 #include <cppconn/resultset.h>
 
 #include <algorithm>
+#include <map>
+#include <set>
 #include <tuple>
 
 #include "absl/strings/numbers.h"
@@ -91,6 +93,50 @@ int BindRow(sql::PreparedStatement& stmt, int index, const ReadingRow& row) {
   stmt.setInt(index++, static_cast<int>(row.source));
   stmt.setString(index++, FormatSqlTime(row.receive_time));
   return index;
+}
+
+// ---------------------------------------------------------------------------------------
+// What an insert tells the evaluation: when each device was last heard from (for
+// DEVICE_OFFLINE), and which already finished hours got data late and must be judged again.
+
+absl::Time HourFloor(absl::Time t) {
+  return absl::UnixEpoch() + absl::Floor(t - absl::UnixEpoch(), absl::Hours(1));
+}
+
+void RecordActivity(sql::Connection& conn, const std::vector<const ReadingRow*>& rows) {
+  std::map<std::string, absl::Time> last_seen;
+  std::set<std::pair<int64_t, absl::Time>> late_hours;
+  absl::Time now = absl::InfinitePast();
+  for (const ReadingRow* row : rows) {
+    absl::Time& seen = last_seen.try_emplace(row->reading.mn, row->receive_time).first->second;
+    seen = std::max(seen, row->receive_time);
+    now = std::max(now, row->receive_time);
+    const absl::Time hour = HourFloor(row->reading.data_time);
+    if (hour < HourFloor(row->receive_time)) late_hours.emplace(row->outlet_id, hour);
+  }
+  // One statement for the batch's devices: the writer's throughput must not pay per MN.
+  std::string sql = "INSERT INTO device_activity (mn, last_seen) VALUES ";
+  for (size_t i = 0; i < last_seen.size(); ++i) absl::StrAppend(&sql, i ? ",(?,?)" : "(?,?)");
+  absl::StrAppend(&sql, " ON DUPLICATE KEY UPDATE last_seen = GREATEST(last_seen, "
+                        "VALUES(last_seen))");
+  auto seen = Prepare(conn, sql);
+  int index = 1;
+  for (const auto& [mn, t] : last_seen) {
+    seen->setString(index++, mn);
+    seen->setString(index++, FormatSqlTime(t));
+  }
+  seen->executeUpdate();
+  if (late_hours.empty()) return;
+  auto request = Prepare(conn,
+                         "INSERT INTO evaluation_request (outlet_id, hour_start, request_time) "
+                         "VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE request_time = "
+                         "GREATEST(request_time, VALUES(request_time))");
+  for (const auto& [outlet_id, hour] : late_hours) {
+    request->setInt64(1, outlet_id);
+    request->setString(2, FormatSqlTime(hour));
+    request->setString(3, FormatSqlTime(now));
+    request->executeUpdate();
+  }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -241,6 +287,7 @@ absl::StatusOr<int64_t> MysqlReadingRepository::Insert(const std::vector<Reading
           inserted += stmt->executeUpdate();
           next += n;
         }
+        RecordActivity(conn, ordered);
         return absl::OkStatus();
       }));
   return inserted;

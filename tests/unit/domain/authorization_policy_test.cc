@@ -62,6 +62,16 @@ const std::map<std::string, std::string> kExpected = {
     {"RequestExtension", "E"},
     {"DecideExtension", "S"},
     {"CancelTask", "OS"},
+    {"ListAlerts", "ASOHE"},
+    {"WatchAlerts", "ASOHE"},
+    {"CreateDataMark", "E"},
+    {"GetDataMark", "ASOHE"},
+    {"ListDataMarks", "ASOHE"},
+    {"ReviewDataMark", "OS"},
+    {"WithdrawDataMark", "E"},
+    {"GetIncident", "ASOHE"},
+    {"ListIncidents", "ASOHE"},
+    {"ExplainIncident", "E"},
 };
 
 const std::map<char, Role> kLetters = {
