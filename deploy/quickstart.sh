@@ -299,6 +299,7 @@ Online monitoring (README "Online monitoring"): the simulated stations report ev
   ecoctl readings list --outlet $chem_outlet --kind hour --pollutant a21026
   ecoctl login --user enterprise          # 焦作示范化工 reads its own outlets only
   ecoctl readings list --outlet $chem_outlet --from "$(TZ=UTC-8 date -d '-1 hour' '+%Y-%m-%dT%H:%M')"
+See an exceedance become an incident and a task (超标 → 事件 → 整改任务): deploy/demo/exceed.sh
 MSG
 fi
 cat <<MSG

@@ -89,7 +89,8 @@ void AddFlags(CLI::App& app, Flags& f) {
       ->add_option("--stations", f.station_files,
                    "file of stations, one per line: MN PW VERSION [options]; '#' comments. "
                    "VERSION 2005|2017|2025; options: lenient, sm4=<32 hex digits> (2025), "
-                   "kind=air|water, pollutants=a21026,a21002, codes=2005|2017")
+                   "kind=air|water, pollutants=a21026,a21002, codes=2005|2017, "
+                   "exceed=a21026,a21002 (every value of these factors is an exceedance)")
       ->check(CLI::ExistingFile);
   stations->add_option("--station", f.station_specs,
                        "one station \"MN,PW,VERSION[,option...]\" (repeatable), options as in "

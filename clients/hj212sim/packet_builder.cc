@@ -65,9 +65,9 @@ std::string PacketBuilder::BuildCp(const DueUpload& due) const {
   if (due.kind == UploadKind::kRealtime) {
     for (const Factor* f : factors_) {
       const std::string code = CodeOf(*f);
-      absl::StrAppend(&cp, ";", code,
-                      "-Rtd=", Number(values_.Instant(mn, *f, due.data_time).value, f->decimals),
-                      ",", code, "-Flag=N");
+      const Sample sample = values_.Instant(mn, *f, due.data_time, station_.Exceeds(f->code));
+      absl::StrAppend(&cp, ";", code, "-Rtd=", Number(sample.value, f->decimals), ",", code,
+                      "-Flag=N");
     }
     return cp;
   }
@@ -75,7 +75,8 @@ std::string PacketBuilder::BuildCp(const DueUpload& due) const {
       values_.Period(mn, FlowFactor(station_.kind), due.data_time, due.period).avg;
   for (const Factor* f : factors_) {
     const std::string code = CodeOf(*f);
-    const Aggregate agg = values_.Period(mn, *f, due.data_time, due.period);
+    const Aggregate agg =
+        values_.Period(mn, *f, due.data_time, due.period, station_.Exceeds(f->code));
     absl::StrAppend(&cp, ";");
     if (f->emission) {
       absl::StrAppend(&cp, code, "-Cou=",

@@ -64,7 +64,7 @@ class PacketBuilder {
 
   // The packet of `due`, plaintext. CP: DataTime=...;<code>-Rtd=v,<code>-Flag=N;... for
   // real-time data, <code>-Cou,-Min,-Avg,-Max,-Flag for periods (Cou only for emission
-  // factors).
+  // factors). The station's exceed= factors exceed in every value.
   hj212::Packet BuildPacket(const DueUpload& due, absl::string_view qn, bool backfill) const;
 
   // The same as it is sent: framed, the CP area SM4-encrypted for a 2025 station with a key.

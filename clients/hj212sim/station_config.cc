@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "absl/algorithm/container.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -52,6 +53,11 @@ absl::Status ApplyOption(absl::string_view option, absl::string_view list_separa
     if (station.pollutants.empty()) return absl::InvalidArgumentError("pollutants= is empty");
     return absl::OkStatus();
   }
+  if (name == "exceed") {
+    station.exceed = absl::StrSplit(value, absl::ByAnyChar(list_separators), absl::SkipEmpty());
+    if (station.exceed.empty()) return absl::InvalidArgumentError("exceed= is empty");
+    return absl::OkStatus();
+  }
   if (name == "codes") {
     if (value == "2005") {
       station.codes = CodeSet::k2005;
@@ -63,10 +69,11 @@ absl::Status ApplyOption(absl::string_view option, absl::string_view list_separa
     return absl::OkStatus();
   }
   return absl::InvalidArgumentError(
-      absl::StrCat("unknown option '", name, "' (lenient, sm4=, kind=, pollutants=, codes=)"));
+      absl::StrCat("unknown option '", name,
+                   "' (lenient, sm4=, kind=, pollutants=, codes=, exceed=)"));
 }
 
-// MN, PW and VERSION, then options; `list_separators` split a pollutants= list.
+// MN, PW and VERSION, then options; `list_separators` split a pollutants= or exceed= list.
 absl::StatusOr<StationConfig> FromFields(const std::vector<absl::string_view>& fields,
                                          absl::string_view list_separators) {
   if (fields.size() < 3) {
@@ -93,6 +100,10 @@ absl::StatusOr<StationConfig> FromFields(const std::vector<absl::string_view>& f
 }
 
 }  // namespace
+
+bool StationConfig::Exceeds(absl::string_view code) const {
+  return absl::c_linear_search(exceed, code);
+}
 
 std::optional<hj212::ProtocolVersion> ParseVersion(absl::string_view text) {
   if (text == "2005") return hj212::ProtocolVersion::k2005;
@@ -144,8 +155,8 @@ absl::StatusOr<std::vector<StationConfig>> ParseStationsFile(absl::string_view t
 }
 
 absl::StatusOr<StationConfig> ParseStationSpec(absl::string_view spec) {
-  // "MN,PW,2017,pollutants=a21026,a21002": the codes after pollutants= are also split on
-  // ',', so bare codes that follow it are joined back into its list.
+  // "MN,PW,2017,pollutants=a21026,a21002": the codes after pollutants= (or exceed=) are
+  // also split on ',', so bare codes that follow it are joined back into its list.
   std::vector<std::string> fields;
   bool in_list = false;
   for (absl::string_view field : absl::StrSplit(spec, ',')) {
@@ -154,7 +165,7 @@ absl::StatusOr<StationConfig> ParseStationSpec(absl::string_view spec) {
       absl::StrAppend(&fields.back(), "+", field);
       continue;
     }
-    in_list = absl::StartsWith(field, "pollutants=");
+    in_list = absl::StartsWith(field, "pollutants=") || absl::StartsWith(field, "exceed=");
     fields.emplace_back(field);
   }
   return FromFields(std::vector<absl::string_view>(fields.begin(), fields.end()), "+/");
@@ -218,6 +229,21 @@ absl::Status ValidateStation(const StationConfig& station) {
     return invalid(absl::StrCat("no ", StationKindName(station.kind), " factor ",
                                 absl::StrJoin(unknown, ","), " (known: ", absl::StrJoin(known, ","),
                                 ")"));
+  }
+  for (const std::string& code : station.exceed) {
+    const Factor* factor = FindFactor(code);
+    if (factor == nullptr || factor->kind != station.kind) {
+      return invalid(absl::StrCat("exceed=: no ", StationKindName(station.kind), " factor ", code));
+    }
+    if (factor->exceedance == Exceedance::kNone) {
+      return invalid(absl::StrCat("exceed=: ", code, " is an operating parameter, it has no limit"));
+    }
+    // An exceedance of a factor never sent would be silently lost.
+    const bool reported =
+        station.pollutants.empty()
+            ? absl::c_linear_search(DefaultFactors(station.kind), factor)
+            : absl::c_linear_search(station.pollutants, code);
+    if (!reported) return invalid(absl::StrCat("exceed=: the station does not report ", code));
   }
   return absl::OkStatus();
 }

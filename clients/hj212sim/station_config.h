@@ -31,19 +31,25 @@ struct StationConfig {
   StationKind kind = StationKind::kAir;
   std::vector<std::string> pollutants;  // 2017 codes; empty = DefaultFactors(kind)
   CodeSet codes = CodeSet::k2017;
+  // 2017 codes whose every value (real-time and aggregates) is an exceedance: the demo's
+  // way to make one outlet break its limit on demand, whatever --exceed-rate says.
+  std::vector<std::string> exceed;
+
+  bool Exceeds(absl::string_view code) const;
 };
 
 // One line of a --stations file: "MN PW VERSION [option...]", fields separated by blanks,
 // '#' starts a comment. Options: lenient, sm4=<32 hex digits>, kind=air|water,
-// pollutants=a21026,a21002, codes=2005|2017. nullopt for a blank or comment line;
-// INVALID_ARGUMENT naming the problem otherwise.
+// pollutants=a21026,a21002, codes=2005|2017, exceed=a21026,a21002. nullopt for a blank
+// or comment line; INVALID_ARGUMENT naming the problem otherwise.
 absl::StatusOr<std::optional<StationConfig>> ParseStationLine(absl::string_view line);
 
 // A whole --stations file; errors say "line N: ...".
 absl::StatusOr<std::vector<StationConfig>> ParseStationsFile(absl::string_view text);
 
 // A --station value: "MN,PW,VERSION[,option...]" with the options of ParseStationLine (a
-// pollutant list inside a spec is separated by '+' or '/': pollutants=a21026+a21002).
+// factor list inside a spec is separated by '+' or '/': pollutants=a21026+a21002,
+// exceed=a21026+a21002; bare codes after a list's first are joined to it).
 absl::StatusOr<StationConfig> ParseStationSpec(absl::string_view spec);
 
 // --count-stations: `count` stations with MNs `prefix` + a zero-padded serial from 1,
@@ -61,7 +67,8 @@ std::vector<StationConfig> GenerateStations(const GeneratedStations& spec);
 // What the gateway's profile checks would refuse (domain-rules §1.13) and what would break
 // the segment: strict 2017/2025 MNs are 24 upper-case hex digits, strict 2005 MNs 14
 // letters or digits; strict PWs have 6 characters; SM4 only for 2025; pollutants must be
-// known factors of the station's kind. INVALID_ARGUMENT naming the MN and the problem.
+// known factors of the station's kind, exceed= ones factors with a limit that it reports.
+// INVALID_ARGUMENT naming the MN and the problem.
 absl::Status ValidateStation(const StationConfig& station);
 
 // The factors a station reports. `readings_per_packet` > 0 cuts the list to that many or

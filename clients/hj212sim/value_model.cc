@@ -67,12 +67,13 @@ double ValueModel::Exceed(uint64_t key, const Factor& factor, double value) cons
   return value;
 }
 
-Sample ValueModel::Instant(absl::string_view mn, const Factor& factor, absl::Time t) const {
+Sample ValueModel::Instant(absl::string_view mn, const Factor& factor, absl::Time t,
+                           bool exceed) const {
   const uint64_t key = Key(Fnv1a(factor.code, Fnv1a(mn)), seed_);
   const int64_t s = absl::ToUnixSeconds(t);
   Sample sample{Undisturbed(key, factor, s), false};
   const uint64_t draw = Key(Key(key, kExceedDraw), static_cast<uint64_t>(s));
-  if (factor.exceedance != Exceedance::kNone && Uniform(draw) < exceed_rate_) {
+  if (factor.exceedance != Exceedance::kNone && (exceed || Uniform(draw) < exceed_rate_)) {
     sample.value = Exceed(draw, factor, sample.value);
     sample.exceeded = true;
   }
@@ -80,7 +81,7 @@ Sample ValueModel::Instant(absl::string_view mn, const Factor& factor, absl::Tim
 }
 
 Aggregate ValueModel::Period(absl::string_view mn, const Factor& factor, absl::Time start,
-                             absl::Duration length) const {
+                             absl::Duration length, bool exceed) const {
   const uint64_t key = Key(Fnv1a(factor.code, Fnv1a(mn)), seed_);
   const int64_t first = absl::ToUnixSeconds(start);
   const int64_t step = std::max<int64_t>(1, absl::ToInt64Seconds(length) / kSamplesPerPeriod);
@@ -94,7 +95,7 @@ Aggregate ValueModel::Period(absl::string_view mn, const Factor& factor, absl::T
   // One draw per period and length: the hour and the minutes inside it decide apart.
   const uint64_t draw = Key(Key(Key(key, kPeriod), static_cast<uint64_t>(first)),
                             static_cast<uint64_t>(absl::ToInt64Seconds(length)));
-  if (factor.exceedance != Exceedance::kNone && Uniform(draw) < exceed_rate_) {
+  if (factor.exceedance != Exceedance::kNone && (exceed || Uniform(draw) < exceed_rate_)) {
     if (factor.exceedance == Exceedance::kPh) {
       const double level = Exceed(draw, factor, agg.avg);
       agg = {std::min(level, agg.min), level, std::max(level, agg.max), true};

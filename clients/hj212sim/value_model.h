@@ -11,7 +11,7 @@ namespace hj212sim {
 // A value at one instant (CN 2011 -Rtd).
 struct Sample {
   double value = 0;
-  bool exceeded = false;  // pushed past the limit by --exceed-rate
+  bool exceeded = false;  // pushed past the limit by --exceed-rate or exceed=
 };
 
 // Statistics of one period (CN 2051/2061/2031 -Min/-Avg/-Max).
@@ -33,11 +33,14 @@ class ValueModel {
   // the baseline for a concentration, pH outside 6-9.
   ValueModel(uint64_t seed, double exceed_rate);
 
-  Sample Instant(absl::string_view mn, const Factor& factor, absl::Time t) const;
+  // `exceed`: the value is an exceedance whatever the rate (a station's exceed= factors);
+  // its size is drawn as for a random one, so it too depends on the seed only.
+  Sample Instant(absl::string_view mn, const Factor& factor, absl::Time t,
+                 bool exceed = false) const;
 
   // Min/avg/max of 12 evenly spaced samples in [start, start + length).
   Aggregate Period(absl::string_view mn, const Factor& factor, absl::Time start,
-                   absl::Duration length) const;
+                   absl::Duration length, bool exceed = false) const;
 
   // -Cou of `factor` over a period whose mean concentration is `avg` and whose mean flow
   // is `flow_avg` (domain-rules §1.11): the volume itself for the flow factor (air m³/s x s;

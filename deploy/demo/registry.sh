@@ -2,7 +2,8 @@
 # The demo registry: 20 fictional enterprises (every name has 示范, "demo") across Jiaozuo's
 # districts in its main industries, with their outlets, monitoring devices and discharge
 # permits, created through the API with ecoctl (never SQL). admin registers enterprises,
-# outlets and devices; supervisor prepares and issues permits. Re-running changes nothing.
+# outlets and devices; supervisor prepares and issues permits; integration imports one
+# permit record of the national platform. Re-running changes nothing.
 #
 #   deploy/demo/registry.sh [--server HOST:PORT] [--ca FILE | --plaintext] [--var DIR]
 #                           [--ecoctl PATH]
@@ -10,8 +11,8 @@
 # Environment (the flags win): ECOCTL_SERVER (default localhost:50051), ECOCTL_CA_FILE
 # (default VAR/tls/ca.pem), ECOCASE_DEMO_PLAINTEXT=1, ECOCASE_VAR_DIR (default var/),
 # ECOCTL (default $ECOCASE_BUILD_DIR/clients/ecoctl/ecoctl, build dir default build/).
-# The passwords of admin and supervisor come from VAR/demo-users.txt (deploy/quickstart.sh
-# makes it); the sessions are kept in VAR/ecoctl-demo/{admin,supervisor} and reused, so a
+# The passwords of admin, supervisor and integration come from VAR/demo-users.txt
+# (deploy/quickstart.sh makes it); the sessions are kept in VAR/ecoctl-demo/ and reused, so a
 # re-run signs in only when they have ended. Every device is bound as deploy/demo/stations.txt
 # describes it (PW, HJ 212 version, lenient, SM4 key: public demo values, the same the
 # station simulator sends); VAR/demo-devices.txt (0600) lists the MNs and PWs bound.
@@ -246,6 +247,28 @@ permit_change() {
   permit_states[$permit_number]="IN_FORCE 2"
 }
 
+# imported_permit SITE AGE_DAYS LIMIT...: the record of site SITE from the national permit
+# platform (全国排污许可证管理信息平台), imported by integration as issued AGE_DAYS ago, so
+# that its limits were in force before the registry was loaded (a permit issued here takes
+# effect when it is issued). Looked up first: imported only once.
+imported_permit() {
+  local site=$1 age=$2 number json from state version limit
+  shift 2
+  number=${uscc}${site}P
+  json=$(permit_json "$number")
+  if [[ -z $json ]]; then
+    from=$(days_from_today "-$age")
+    local args=(permits import "$uscc" --number "$number" --valid-from "$from"
+      --valid-until "$(five_years_from "$from")" --issued "${from}T09:00")
+    for limit in "$@"; do args+=(--limit "$limit"); done
+    change integration "import-$number" "${args[@]}"
+    json=$(permit_json "$number")
+  fi
+  state=$(sed -n 's/.*"state":"\([A-Z_]*\)".*/\1/p' <<<"$json")
+  version=$(sed -n 's/.*"currentVersion":\([0-9]*\).*/\1/p' <<<"$json")
+  permit_states[$number]="$state ${version:-0}"
+}
+
 permit_json() {  # permit_json NUMBER: the permit as JSON, or nothing when there is none
   local out
   if out=$(ctl supervisor --json permits get "$1" 2>&1); then
@@ -264,6 +287,7 @@ done_enterprise() {
 
 sign_in admin
 sign_in supervisor
+sign_in integration
 echo "demo registry on $server (admin registers, supervisor issues permits):"
 
 # Limits, by industry (mg/m3 dry at the reference O2 for air; mg/L for water):
@@ -295,12 +319,16 @@ CEM='GB 4915-2013 河南超低排放'
 INC='GB 18485-2014'
 WWT='GB 18918-2002 一级A'
 
-# 01 焦作示范热电 — coal-fired combined heat and power, 2 units
+# 01 焦作示范热电 — coal-fired combined heat and power, 2 units; and a peak-load heating
+# plant (调峰热源厂, 2 coal-fired hot-water boilers over 65 t/h, so GB 13223) at a second
+# site, whose permit is a national-platform record. Its outlet DA003 has no device here and
+# no line in stations.txt: deploy/demo/exceed.sh binds one and makes its SO2 exceed.
 enterprise 91410811MA4DM0001W 焦作示范热电有限公司 410811 D4412 key yes \
   "焦作市山阳区示范大道88号" 35.2148 113.2786 "王建国,环保负责人,0391-0000101"
 outlet DA001 "1号机组烟囱" a34013,a21026,a21002,a19001 35.2151 113.2779 DE0000000000410811011001
 outlet DA002 "2号机组烟囱" a34013,a21026,a21002,a19001 35.2153 113.2784 DE0000000000410811011002
 outlet DW001 "废水总排口" w01018,w21003,w01001 35.2141 113.2790 DE0000000000410811012001
+outlet DA003 "调峰热源厂锅炉烟囱" a34013,a21026,a21002,a19001 35.2262 113.2653
 # Wastewater: GB 8978-1996 一级 (COD 100, NH3-N 15) — uncertain whether DB41/2087 applies.
 permit in-force 610 \
   "DA001:a34013=10mg/m3/hour@6,annual=60t,std=$ULP" \
@@ -311,6 +339,10 @@ permit in-force 610 \
   "DA002:a21002=50mg/m3/hour@6,annual=300t,std=$ULP" \
   "DW001:w01018=100mg/L/day,annual=12t,std=GB 8978-1996 一级" \
   "DW001:w21003=15mg/L/day,annual=1.8t,std=GB 8978-1996 一级"
+imported_permit 002 400 \
+  "DA003:a34013=10mg/m3/hour@6,annual=6t,std=$ULP" \
+  "DA003:a21026=35mg/m3/hour@6,annual=21t,std=$ULP" \
+  "DA003:a21002=50mg/m3/hour@6,annual=30t,std=$ULP"
 done_enterprise
 
 # 02 焦作示范发电 — coal-fired power, 2 × 600 MW; changed once (annual masses cut)

@@ -41,6 +41,46 @@ storage::AuditEntry TaskAudit(const std::string& actor, absl::string_view action
   return e;
 }
 
+// The alert a task change puts on the feed (kind, Chinese one-line title), by the method
+// that made it.
+storage::AlertEvent TaskAlert(absl::string_view method, const domain::Task& task) {
+  storage::AlertEvent e;
+  e.kind = method == "IssueTask" ? "TASK_ISSUED"
+           : method == "MarkTaskOverdue" ? "TASK_OVERDUE"
+                                         : "TASK_CHANGED";
+  e.resource = task.ResourceName();
+  e.enterprise_uscc = task.enterprise_uscc;
+  e.district_code = task.district_code;
+  const std::string due = absl::FormatCivilTime(task.due_day);
+  std::string what;
+  if (method == "IssueTask") {
+    what = absl::StrCat("【新整改任务】", task.title, "，限 ", due, " 前完成");
+  } else if (method == "AcknowledgeTask") {
+    what = absl::StrCat("【任务已签收】", task.title);
+  } else if (method == "SubmitRectification") {
+    what = absl::StrCat("【整改报告已提交】", task.title, "，待复查");
+  } else if (method == "RecordReinspection") {
+    what = task.state == domain::TaskState::kVerified
+               ? absl::StrCat("【复查通过】", task.title, "：已核实整改完成")
+               : absl::StrCat("【复查未通过】", task.title, "：拒不改正，重新限期至 ", due);
+  } else if (method == "RejectRectification") {
+    what = absl::StrCat("【整改报告退回】", task.title, "，重新限期至 ", due);
+  } else if (method == "RequestExtension") {
+    what = absl::StrCat("【延期申请】", task.title);
+  } else if (method == "DecideExtension") {
+    what = absl::StrCat("【延期审批】", task.title, "，期限 ", due);
+  } else if (method == "CancelTask") {
+    what = absl::StrCat("【任务撤销】", task.title);
+  } else if (method == "MarkTaskOverdue") {
+    what = absl::StrCat("【任务逾期】", task.title, "，期限 ", due, " 已过");
+  } else {
+    what = absl::StrCat("【任务变更】", task.title);
+  }
+  e.title = what;
+  e.detail = absl::StrCat(task.ResourceName(), " enterprises/", task.enterprise_uscc);
+  return e;
+}
+
 absl::StatusOr<std::optional<storage::TaskCursor>> CursorFromKey(const std::string& key) {
   if (key.empty()) return std::optional<storage::TaskCursor>();
   std::pair<std::string, std::string> parts = absl::StrSplit(key, absl::MaxSplits('/', 1));
@@ -59,14 +99,16 @@ absl::StatusOr<std::optional<storage::TaskCursor>> CursorFromKey(const std::stri
 TaskServiceImpl::TaskServiceImpl(Authorizer& authorizer, storage::TaskRepository& tasks,
                                  storage::UserRepository& users, storage::MutationRunner& mutations,
                                  const domain::WorkingCalendar& calendar,
-                                 const common::Clock& clock, std::string city_code)
+                                 const common::Clock& clock, std::string city_code,
+                                 storage::AlertRepository& alerts)
     : authorizer_(authorizer),
       tasks_(tasks),
       users_(users),
       mutations_(mutations),
       calendar_(calendar),
       clock_(clock),
-      city_code_(std::move(city_code)) {}
+      city_code_(std::move(city_code)),
+      alerts_(alerts) {}
 
 absl::Status TaskServiceImpl::RunMutation(
     const domain::Principal& caller, absl::string_view method, const std::string& request_id,
@@ -78,10 +120,12 @@ absl::Status TaskServiceImpl::RunMutation(
       std::string bytes,
       mutations_.Run(key, [&](storage::Tx& tx) -> absl::StatusOr<storage::MutationResult> {
         ECOCASE_ASSIGN_OR_RETURN(domain::Task task, body(tx));
+        ECOCASE_RETURN_IF_ERROR(alerts_.Append(tx, TaskAlert(method, task), clock_.Now()).status());
         ecocase::v1::Task result = ToProto(task, clock_.Now());
         return storage::MutationResult{result.SerializeAsString(),
                                        TaskAudit(caller.ResourceName(), method, task, result)};
       }));
+  if (on_alerts_) on_alerts_();
   if (!out.ParseFromString(bytes)) return absl::InternalError("stored response is corrupt");
   return absl::OkStatus();
 }
@@ -446,6 +490,8 @@ absl::StatusOr<int> TaskOverdueSweep::MarkOverdue(int batch) {
             moved = true;
             return absl::CancelledError("no longer overdue as listed");
           }
+          ECOCASE_RETURN_IF_ERROR(
+              alerts_.Append(tx, TaskAlert("MarkTaskOverdue", task), now).status());
           ecocase::v1::Task proto = ToProto(task, now);
           return storage::MutationResult{"", TaskAudit(actor, "MarkTaskOverdue", task, proto)};
         });

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "absl/functional/function_ref.h"
@@ -9,6 +10,7 @@
 #include "domain/task.h"
 #include "domain/working_calendar.h"
 #include "ecocase/v1/task.grpc.pb.h"
+#include "storage/alert_repository.h"
 #include "storage/mutation.h"
 #include "storage/task_repository.h"
 #include "storage/user_repository.h"
@@ -27,7 +29,10 @@ class TaskServiceImpl final : public ecocase::v1::TaskService::Service {
   TaskServiceImpl(Authorizer& authorizer, storage::TaskRepository& tasks,
                   storage::UserRepository& users, storage::MutationRunner& mutations,
                   const domain::WorkingCalendar& calendar, const common::Clock& clock,
-                  std::string city_code);
+                  std::string city_code, storage::AlertRepository& alerts);
+
+  // Called after a commit that appended an alert (wakes the alert feed's watchers).
+  void set_on_alerts(std::function<void()> on_alerts) { on_alerts_ = std::move(on_alerts); }
 
   grpc::Status IssueTask(grpc::ServerContext* context, const ecocase::v1::IssueTaskRequest* request,
                          ecocase::v1::Task* response) override;
@@ -111,6 +116,8 @@ class TaskServiceImpl final : public ecocase::v1::TaskService::Service {
   const domain::WorkingCalendar& calendar_;
   const common::Clock& clock_;
   const std::string city_code_;
+  storage::AlertRepository& alerts_;
+  std::function<void()> on_alerts_;
 };
 
 // Overdue detection (the `mark_overdue_tasks` sweep): each open task past its due time
@@ -120,8 +127,8 @@ class TaskServiceImpl final : public ecocase::v1::TaskService::Service {
 class TaskOverdueSweep final {
  public:
   TaskOverdueSweep(storage::TaskRepository& tasks, storage::MutationRunner& mutations,
-                   const common::Clock& clock)
-      : tasks_(tasks), mutations_(mutations), clock_(clock) {}
+                   const common::Clock& clock, storage::AlertRepository& alerts)
+      : tasks_(tasks), mutations_(mutations), clock_(clock), alerts_(alerts) {}
 
   // Records what became overdue (at most `batch` tasks per call); returns how many. The
   // first error is returned after the others had their turn.
@@ -131,6 +138,7 @@ class TaskOverdueSweep final {
   storage::TaskRepository& tasks_;
   storage::MutationRunner& mutations_;
   const common::Clock& clock_;
+  storage::AlertRepository& alerts_;
 };
 
 }  // namespace ecocase::api

@@ -102,14 +102,15 @@ struct Application::Parts {
         permit_service(authorizer, permits, tasks, incidents, mutations, clock,
                        api::PermitOptions{.city_code = o.auth.city_code,
                                           .explain_window = o.evaluation.explain_window}),
-        task_service(authorizer, tasks, users, mutations, calendar, clock, o.auth.city_code),
+        task_service(authorizer, tasks, users, mutations, calendar, clock, o.auth.city_code,
+                     alerts),
         data_mark_service(authorizer, data_marks, mutations, clock, o.auth.city_code,
                           o.data_marks),
         monitoring_service(authorizer, devices, writer, readings, blocking_work, clock,
                            o.auth.city_code, o.monitoring.checks),
         alert_service(authorizer, alerts, alert_hub, blocking_work, o.auth.city_code),
         permit_expiry(permits, mutations, clock),
-        task_overdue(tasks, mutations, clock),
+        task_overdue(tasks, mutations, clock, alerts),
         incident_service(authorizer, incidents, mutations, clock, o.auth.city_code,
                          o.evaluation.explain_window),
         evaluator(evaluation, incidents, data_marks, tasks, alerts, mutations, calendar, clock,
@@ -242,6 +243,7 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Start(
       }));
   // Alerts the evaluation appends reach watchers at once rather than at the next poll.
   parts->evaluator.set_on_alerts([p] { p->alert_hub.Notify(); });
+  parts->task_service.set_on_alerts([p] { p->alert_hub.Notify(); });
   ECOCASE_RETURN_IF_ERROR(parts->sweeps.AddJob(
       "evaluate_monitoring", options.evaluation_interval, absl::Minutes(30), [p] {
         auto stats = p->evaluator.RunOnce();

@@ -108,7 +108,9 @@ std::string IncidentAlertDetail(const storage::IncidentRecord& r) {
 }
 
 std::string TaskIssuedAlertTitle(const domain::Task& task, const storage::IncidentRecord& r) {
-  return absl::StrCat("【新整改任务】", Subject(r), " ", task.title, "，限 ",
+  // The task's title names the outlet already.
+  std::string who = r.enterprise_name.empty() ? r.enterprise_uscc : r.enterprise_name;
+  return absl::StrCat("【新整改任务】", who, " ", task.title, "，限 ",
                       absl::FormatCivilTime(task.due_day), " 前完成");
 }
 

@@ -34,8 +34,9 @@ class AlertRepository {
 
   // Appends `event` (seq and create_time assigned: create_time = now), taking the next seq
   // under the alert_sequence row lock, held to the end of `tx`: every appending transaction
-  // waits for it, so append as late in the transaction as possible. Fills district_code
-  // (and enterprise_uscc) from the enterprise; district_code only when empty. Returns the
+  // waits for it, so append as late in the transaction as possible. The enterprise is
+  // enterprise_id's, or enterprise_uscc's when the id is 0; fills district_code (only when
+  // empty), enterprise_id and enterprise_uscc from it. Returns the
   // stored event; NOT_FOUND for an enterprise_id that does not exist, INVALID_ARGUMENT for
   // an empty kind, resource or title or a text longer than its column.
   virtual absl::StatusOr<AlertEvent> Append(Tx& tx, AlertEvent event, absl::Time now) = 0;

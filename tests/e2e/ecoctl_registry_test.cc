@@ -180,19 +180,28 @@ TEST_F(EcoctlRegistryTest, LimitSpecMistakesAreUsageErrors) {
 
 TEST_F(EcoctlRegistryTest, DemoRegistryLoadsTwentyEnterprisesAndAReRunChangesNothing) {
   SetUpStaff();
+  // The platform sync account imports the permit the national platform issued long ago.
+  constexpr char kIntegrationPassword[] = "e2e-integration-Passw0rd";
+  Result sync = Ecoctl("admin",
+                       {"users", "create", "--username", "integration", "--display-name",
+                        "全国排污许可证管理信息平台同步", "--role", "integration", "--district",
+                        "410800", "--password-stdin"},
+                       kIntegrationPassword);
+  ASSERT_EQ(sync.code, 0) << sync.output;
   std::filesystem::create_directories(var_dir());
   {
     std::ofstream users(var_dir() + "/demo-users.txt");
     users << "# username role password\n"
           << "admin admin " << kAdminPassword << "\n"
-          << "supervisor supervisor " << kSupervisorPassword << "\n";
+          << "supervisor supervisor " << kSupervisorPassword << "\n"
+          << "integration integration " << kIntegrationPassword << "\n";
   }
   chmod((var_dir() + "/demo-users.txt").c_str(), 0600);
 
   Result first = RunRegistry();
   ASSERT_EQ(first.code, 0) << first.output;
   EXPECT_THAT(first.output, HasSubstr("demo registry: 20 enterprises"));
-  EXPECT_THAT(first.output, HasSubstr("19 in force, 1 draft"));
+  EXPECT_THAT(first.output, HasSubstr("20 in force, 1 draft"));
   EXPECT_EQ(Mode(var_dir() + "/demo-devices.txt"), 0600u);
   EXPECT_EQ(Mode(var_dir() + "/ecoctl-demo"), 0700u);
 

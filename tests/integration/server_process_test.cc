@@ -25,7 +25,8 @@ using ::testing::Not;
 std::vector<std::string> ServerArgs(const storage::DbOptions& db,
                                     std::vector<std::string> extra) {
   std::vector<std::string> args = {
-      "--plaintext", "--listen=127.0.0.1:0", "--test_hooks",
+      // Free ports for both doors: tests run in parallel, and a quickstart may hold 9212.
+      "--plaintext", "--listen=127.0.0.1:0", "--hj212_listen=127.0.0.1:0", "--test_hooks",
       absl::StrCat("--db_host=", db.host), absl::StrCat("--db_port=", db.port),
       absl::StrCat("--db_user=", db.user), absl::StrCat("--db_name=", db.schema),
       "--db_socket=", "--db_startup_timeout=20s"};

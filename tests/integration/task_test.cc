@@ -16,6 +16,7 @@
 #include "ecocase/v1/permit.grpc.pb.h"
 #include "ecocase/v1/task.grpc.pb.h"
 #include "storage/mysql/connection_pool.h"
+#include "storage/mysql/mysql_alert_repository.h"
 #include "storage/mysql/mysql_mutation_runner.h"
 #include "storage/mysql/mysql_task_repository.h"
 #include "testing/test_app.h"
@@ -221,7 +222,8 @@ class TaskTest : public ::testing::Test {
     storage::mysql::ConnectionPool pool(app_->schema().options());
     storage::mysql::MysqlMutationRunner runner(pool, app_->clock());
     storage::mysql::MysqlTaskRepository repository(pool);
-    api::TaskOverdueSweep sweep(repository, runner, app_->clock());
+    storage::mysql::MysqlAlertRepository alerts(pool);
+    api::TaskOverdueSweep sweep(repository, runner, app_->clock(), alerts);
     auto marked = sweep.MarkOverdue();
     EXPECT_TRUE(marked.ok()) << marked.status();
     return marked.value_or(-1);
@@ -292,6 +294,15 @@ TEST_F(TaskTest, IssuedAcknowledgedSubmittedAndVerifiedOnSite) {
   EXPECT_EQ(read.etag(), verified.etag());
   EXPECT_EQ(AuditCount(issued.name()), 4);
   EXPECT_EQ(AuditCount(issued.name(), "RecordReinspection"), 1);
+  // Each step is on the alert feed once (the retried acknowledgement is not), in order.
+  EXPECT_EQ(app_->schema().QueryString(absl::StrCat(
+                "SELECT GROUP_CONCAT(kind ORDER BY seq) FROM alert_event WHERE resource = '",
+                issued.name(), "'")),
+            "TASK_ISSUED,TASK_CHANGED,TASK_CHANGED,TASK_CHANGED");
+  EXPECT_THAT(app_->schema().QueryString(absl::StrCat(
+                  "SELECT title FROM alert_event WHERE resource = '", issued.name(),
+                  "' ORDER BY seq DESC LIMIT 1")),
+              ::testing::HasSubstr("【复查通过】"));
   // Closed: nothing more to re-inspect or cancel.
   v1::Task out;
   v1::CancelTaskRequest cancel;
@@ -500,6 +511,10 @@ TEST_F(TaskTest, OverdueByTheClockAcrossMayDayAndTheSweepAuditsItOnce) {
   EXPECT_EQ(MarkOverdue(), 1);
   EXPECT_EQ(MarkOverdue(), 0);
   EXPECT_EQ(AuditCount(issued.name(), "MarkTaskOverdue"), 1);
+  EXPECT_EQ(app_->schema().QueryInt(absl::StrCat(
+                "SELECT COUNT(*) FROM alert_event WHERE kind = 'TASK_OVERDUE' AND resource = '",
+                issued.name(), "'")),
+            1);
   // Marking changed nothing the enterprise holds: its etag still works.
   ASSERT_TRUE(Get(plant_, issued.name(), &read).ok());
   EXPECT_EQ(read.etag(), issued.etag());

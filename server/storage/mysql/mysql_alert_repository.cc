@@ -77,15 +77,25 @@ absl::StatusOr<AlertEvent> MysqlAlertRepository::Append(Tx& tx, AlertEvent event
   ECOCASE_RETURN_IF_ERROR(CheckEvent(event));
   sql::Connection& conn = tx.connection();
   {
-    auto stmt = Prepare(conn, "SELECT uscc, district_code FROM enterprise WHERE id = ?");
-    stmt->setInt64(1, event.enterprise_id);
+    // By id, or by credit code for callers that know only that (task changes).
+    const bool by_id = event.enterprise_id != 0;
+    auto stmt = Prepare(conn, by_id ? "SELECT id, uscc, district_code FROM enterprise WHERE id = ?"
+                                    : "SELECT id, uscc, district_code FROM enterprise WHERE uscc = ?");
+    if (by_id) {
+      stmt->setInt64(1, event.enterprise_id);
+    } else {
+      stmt->setString(1, event.enterprise_uscc);
+    }
     std::unique_ptr<sql::ResultSet> rs(stmt->executeQuery());
     if (!rs->next()) {
-      return absl::NotFoundError(
-          absl::StrCat("the enterprise of an alert (id ", event.enterprise_id, ") does not exist"));
+      return absl::NotFoundError(absl::StrCat("the enterprise of an alert (",
+                                              by_id ? absl::StrCat(event.enterprise_id)
+                                                    : event.enterprise_uscc,
+                                              ") does not exist"));
     }
-    event.enterprise_uscc = rs->getString(1);
-    if (event.district_code.empty()) event.district_code = rs->getString(2);
+    event.enterprise_id = rs->getInt64(1);
+    event.enterprise_uscc = rs->getString(2);
+    if (event.district_code.empty()) event.district_code = rs->getString(3);
   }
   // The row lock serializes appends to COMMIT, so seqs become visible in order and a
   // reader that has seen N has seen everything below it.

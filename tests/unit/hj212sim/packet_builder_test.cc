@@ -97,6 +97,27 @@ TEST_F(PacketBuilderTest, HourDataCarriesCouOnlyForEmissionFactors) {
   EXPECT_EQ(Cp(p, "w01001-Cou"), "(absent)");  // pH has no emission amount
 }
 
+TEST_F(PacketBuilderTest, ExceedFactorsExceedInRealtimeAndHourDataOnly) {
+  StationConfig station = MakeStation(hj212::ProtocolVersion::k2017, kMn2017);
+  station.exceed = {"a21026"};
+  const double so2 = FindFactor("a21026")->baseline;
+  const double nox = FindFactor("a21002")->baseline;
+  const hj212::DecodeResult rt =
+      DecodeOne(Build(Builder(station), kRealtime).frame, RegisteredProfile(station));
+  ASSERT_TRUE(rt.ok());
+  EXPECT_GE(Number(rt.packet, "a21026-Rtd"), 3 * so2);
+  EXPECT_LT(Number(rt.packet, "a21002-Rtd"), 2 * nox);  // the others stay as they were
+
+  const hj212::DecodeResult hour =
+      DecodeOne(Build(Builder(station), kHour).frame, RegisteredProfile(station));
+  ASSERT_TRUE(hour.ok());
+  EXPECT_GE(Number(hour.packet, "a21026-Avg"), 3 * so2);
+  EXPECT_LE(Number(hour.packet, "a21026-Avg"), 5 * so2);
+  EXPECT_LT(Number(hour.packet, "a21002-Avg"), 2 * nox);
+  // O2, which corrects SO2 to the reference oxygen, is untouched.
+  EXPECT_LT(Number(hour.packet, "a19001-Avg"), 10);
+}
+
 TEST_F(PacketBuilderTest, Station2005SendsTheOldCodesAndDecodesLeniently) {
   const StationConfig station = MakeStation(hj212::ProtocolVersion::k2005, kMn2005);
   const Upload upload = Build(Builder(station), kRealtime);

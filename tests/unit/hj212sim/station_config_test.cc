@@ -98,6 +98,46 @@ TEST(StationConfig, SpecsTakeCommaSeparatedPollutants) {
   EXPECT_THAT(spec->pollutants, ElementsAre("a21026", "a34013"));
 }
 
+TEST(StationConfig, ExceedNamesFactorsThatAlwaysExceed) {
+  absl::StatusOr<std::optional<StationConfig>> line =
+      ParseStationLine("010000A8900016F000169DC0 123456 2017 exceed=a21026,a21002");
+  ASSERT_TRUE(line.ok()) << line.status();
+  EXPECT_THAT((*line)->exceed, ElementsAre("a21026", "a21002"));
+  EXPECT_TRUE((*line)->Exceeds("a21026"));
+  EXPECT_FALSE((*line)->Exceeds("a34013"));
+
+  // In a spec the lists after pollutants= and exceed= both take the bare codes that follow.
+  absl::StatusOr<StationConfig> spec = ParseStationSpec(
+      "010000A8900016F000169DC0,123456,2017,pollutants=a21026,a21002,a19001,exceed=a21026,"
+      "a21002,kind=air");
+  ASSERT_TRUE(spec.ok()) << spec.status();
+  EXPECT_THAT(spec->pollutants, ElementsAre("a21026", "a21002", "a19001"));
+  EXPECT_THAT(spec->exceed, ElementsAre("a21026", "a21002"));
+  spec = ParseStationSpec("010000A8900016F000169DC0,123456,2017,exceed=a21026+w01018");
+  ASSERT_FALSE(spec.ok());
+  EXPECT_THAT(std::string(spec.status().message()), HasSubstr("no air factor w01018"));
+
+  const struct {
+    const char* line;
+    const char* complaint;
+  } refused[] = {
+      {"010000A8900016F000169DC0 123456 2017 exceed=", "exceed= is empty"},
+      {"010000A8900016F000169DC0 123456 2017 exceed=a19001", "a19001 is an operating parameter"},
+      {"010000A8900016F000169DC0 123456 2017 exceed=w01018", "no air factor w01018"},
+      // a21005 (CO) exists but is not among the default air factors.
+      {"010000A8900016F000169DC0 123456 2017 exceed=a21005", "does not report a21005"},
+      {"010000A8900016F000169DC0 123456 2017 pollutants=a21002,a19001 exceed=a21026",
+       "does not report a21026"},
+  };
+  for (const auto& c : refused) {
+    SCOPED_TRACE(c.line);
+    absl::StatusOr<std::optional<StationConfig>> bad = ParseStationLine(c.line);
+    ASSERT_FALSE(bad.ok());
+    EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(std::string(bad.status().message()), HasSubstr(c.complaint));
+  }
+}
+
 TEST(StationConfig, GeneratedStationsHaveValidSerialMns) {
   GeneratedStations spec;
   spec.count = 3;

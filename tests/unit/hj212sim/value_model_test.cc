@@ -50,6 +50,34 @@ TEST(ValueModel, ExceedancesComeAtRoughlyTheAskedRate) {
   }
 }
 
+TEST(ValueModel, AForcedFactorExceedsInEveryValueWhateverTheRate) {
+  const ValueModel model(7, 0.0);
+  const ValueModel same(7, 0.0);
+  const Factor& so2 = F("a21026");
+  for (int i = 0; i < 200; ++i) {
+    SCOPED_TRACE(i);
+    const absl::Time t = kT0 + absl::Seconds(30 * i);
+    const Sample s = model.Instant(kMn, so2, t, /*exceed=*/true);
+    EXPECT_TRUE(s.exceeded);
+    EXPECT_GE(s.value, 3 * so2.baseline);
+    EXPECT_LE(s.value, 5 * so2.baseline);
+    EXPECT_EQ(s.value, same.Instant(kMn, so2, t, true).value);  // deterministic per seed
+    EXPECT_FALSE(model.Instant(kMn, so2, t).exceeded);          // the rate alone: never
+    // Every hour's mean, and every minute period's.
+    for (absl::Duration length : {absl::Hours(1), absl::Minutes(10)}) {
+      const Aggregate agg = model.Period(kMn, so2, kT0 + i * length, length, true);
+      EXPECT_TRUE(agg.exceeded);
+      EXPECT_GE(agg.avg, 3 * so2.baseline);
+      EXPECT_LE(agg.avg, 5 * so2.baseline);
+      EXPECT_LE(agg.min, agg.avg);
+      EXPECT_LE(agg.avg, agg.max);
+    }
+  }
+  const Aggregate ph = model.Period(kMn, F("w01001"), kT0, absl::Hours(1), true);
+  EXPECT_TRUE(ph.avg > 9 || ph.avg < 6) << ph.avg;
+  EXPECT_FALSE(model.Period(kMn, F("a19001"), kT0, absl::Hours(1), true).exceeded);
+}
+
 TEST(ValueModel, OperatingParametersNeverExceedAndPhLeavesItsBand) {
   const ValueModel model(7, 1.0);
   for (int i = 0; i < 100; ++i) {
