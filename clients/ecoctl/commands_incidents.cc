@@ -49,17 +49,10 @@ std::string VerdictLabel(v1::IncidentWindow::Verdict v) {
 }
 
 std::string IncidentName(const std::string& text) {
-  std::string id = text.rfind("incidents/", 0) == 0 ? text.substr(10) : text;
-  bool digits = !id.empty() && id.size() <= 18;
-  for (char ch : id) digits = digits && ch >= '0' && ch <= '9';
-  if (!digits) {
-    throw CommandError(kExitUsage,
-                       "incident '" + text + "': expected its number, e.g. 7 or incidents/7");
-  }
-  return "incidents/" + id;
+  return registry::NumberedName(text, "incidents", "incident");
 }
 
-std::string IdOf(const std::string& name) { return name.substr(name.rfind('/') + 1); }
+std::string IdOf(const std::string& name) { return registry::LastSegment(name); }
 
 std::string Number(double v) {
   std::ostringstream out;

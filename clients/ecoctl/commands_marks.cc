@@ -17,7 +17,9 @@ namespace {
 
 namespace v1 = ::ecocase::v1;
 using registry::EnterpriseName;
+using registry::BareUsername;
 using registry::FactorLabel;
+using registry::FromName;
 using registry::Keys;
 using registry::ParseShanghaiTime;
 using registry::RequestIdOrNew;
@@ -49,14 +51,6 @@ const std::vector<std::pair<std::string, v1::DataMark::State>>& StateNames() {
   return *names;
 }
 
-template <typename E>
-E FromName(const std::vector<std::pair<std::string, E>>& names, const std::string& name) {
-  for (const auto& [n, value] : names) {
-    if (n == name) return value;
-  }
-  return E{};
-}
-
 std::string TypeLabel(v1::DataMark::Type t) {
   switch (t) {
     case v1::DataMark::MAINTENANCE: return "maintenance 维护";
@@ -82,18 +76,10 @@ std::string StateLabel(v1::DataMark::State s) {
 
 // `dataMarks/{id}` for ID or dataMarks/ID.
 std::string MarkName(const std::string& text) {
-  const std::string prefix = "dataMarks/";
-  std::string id = text.rfind(prefix, 0) == 0 ? text.substr(prefix.size()) : text;
-  bool digits = !id.empty() && id.size() <= 18;
-  for (char ch : id) digits = digits && ch >= '0' && ch <= '9';
-  if (!digits) {
-    throw CommandError(kExitUsage,
-                       "mark '" + text + "': expected its number, e.g. 12 or dataMarks/12");
-  }
-  return prefix + id;
+  return registry::NumberedName(text, "dataMarks", "mark");
 }
 
-std::string MarkId(const std::string& name) { return name.substr(name.rfind('/') + 1); }
+std::string MarkId(const std::string& name) { return registry::LastSegment(name); }
 
 // `enterprises/{uscc}/outlets/{code}`, also from the shorthand USCC/CODE.
 std::string OutletArgument(const std::string& text) {
@@ -108,10 +94,6 @@ std::string OutletArgument(const std::string& text) {
 
 std::string OutletCode(const std::string& outlet_name) {
   return outlet_name.substr(outlet_name.rfind('/') + 1);
-}
-
-std::string Bare(const std::string& username) {
-  return username.rfind("users/", 0) == 0 ? username.substr(6) : username;
 }
 
 // "2026-11-29 08:00": Beijing time, the zone said once in the header or label.
@@ -162,10 +144,11 @@ Fields MarkFields(const v1::DataMark& m, const std::string& enterprise_name) {
   f.emplace_back("evidence", evidence.empty() ? "(none)" : evidence);
   f.emplace_back("state", StateLabel(m.state()));
   if (!m.reviewed_by().empty()) {
-    f.emplace_back("reviewed", FormatTime(m.review_time()) + " by " + Bare(m.reviewed_by()));
+    f.emplace_back("reviewed",
+                   FormatTime(m.review_time()) + " by " + BareUsername(m.reviewed_by()));
   }
   if (!m.review_reason().empty()) f.emplace_back("review reason", m.review_reason());
-  f.emplace_back("created", FormatTime(m.create_time()) + " by " + Bare(m.created_by()));
+  f.emplace_back("created", FormatTime(m.create_time()) + " by " + BareUsername(m.created_by()));
   f.emplace_back("updated", FormatTime(m.update_time()));
   f.emplace_back("etag", m.etag());
   return f;

@@ -22,8 +22,12 @@ namespace ecoctl {
 namespace {
 
 namespace v1 = ::ecocase::v1;
+using registry::BareUsername;
+using registry::CharCount;
 using registry::EnterpriseName;
+using registry::FromName;
 using registry::Keys;
+using registry::NameOf;
 using registry::RequestIdOrNew;
 using registry::UsccOf;
 
@@ -71,22 +75,6 @@ const std::vector<std::pair<std::string, v1::Reinspection::Outcome>>& OutcomeNam
       {"obstructed", v1::Reinspection::OBSTRUCTED},
   };
   return *names;
-}
-
-template <typename E>
-E FromName(const std::vector<std::pair<std::string, E>>& names, const std::string& name) {
-  for (const auto& [n, value] : names) {
-    if (n == name) return value;
-  }
-  return E{};
-}
-
-template <typename E>
-std::string NameOf(const std::vector<std::pair<std::string, E>>& names, E value) {
-  for (const auto& [n, v] : names) {
-    if (v == value) return n;
-  }
-  return "?";
 }
 
 std::string StateLabel(v1::Task::State s) {
@@ -140,28 +128,11 @@ std::string ExtensionStateLabel(v1::Extension::State s) {
 
 // `tasks/{id}` for ID or tasks/ID.
 std::string TaskName(const std::string& text) {
-  std::string id = text.rfind("tasks/", 0) == 0 ? text.substr(6) : text;
-  bool digits = !id.empty() && id.size() <= 18;
-  for (char ch : id) digits = digits && ch >= '0' && ch <= '9';
-  if (!digits) {
-    throw CommandError(kExitUsage, "task '" + text + "': expected its number, e.g. 12 or tasks/12");
-  }
-  return "tasks/" + id;
+  return registry::NumberedName(text, "tasks", "task");
 }
 
 // The number in `tasks/{id}`, for the commands the output suggests.
-std::string TaskId(const std::string& name) { return name.substr(name.rfind('/') + 1); }
-
-std::string Bare(const std::string& username) {
-  return username.rfind("users/", 0) == 0 ? username.substr(6) : username;
-}
-
-// Unicode characters of UTF-8 text (the server counts characters, not bytes).
-int CharCount(const std::string& utf8) {
-  int n = 0;
-  for (unsigned char ch : utf8) n += (ch & 0xC0) != 0x80;
-  return n;
-}
+std::string TaskId(const std::string& name) { return registry::LastSegment(name); }
 
 std::string DeadlineText(const v1::Deadline& d) {
   return std::to_string(d.days()) + (d.working_days() ? " working days 工作日" : " days 自然日");
@@ -265,7 +236,7 @@ void PrintRectification(const v1::Rectification& r) {
   std::string evidence;
   for (const std::string& e : r.evidence()) evidence += (evidence.empty() ? "" : ", ") + e;
   PrintFields(std::cout, {{"submitted", FormatTime(r.submit_time())},
-                          {"by", Bare(r.submitted_by())},
+                          {"by", BareUsername(r.submitted_by())},
                           {"evidence", evidence.empty() ? "(none)" : evidence}});
   std::istringstream lines(r.report());
   for (std::string line; std::getline(lines, line);) std::cout << "  " << line << "\n";
@@ -277,7 +248,7 @@ void PrintReinspections(const v1::Task& t) {
   Table table({"DATE", "KIND", "OUTCOME", "OFFICERS", "FINDINGS"});
   for (const v1::Reinspection& r : t.reinspections()) {
     std::string officers;
-    for (const std::string& o : r.officers()) officers += (officers.empty() ? "" : ",") + Bare(o);
+    for (const std::string& o : r.officers()) officers += (officers.empty() ? "" : ",") + BareUsername(o);
     table.AddRow({DateWithWeekday(r.date()), KindLabel(r.kind()), OutcomeLabel(r.outcome()),
                   officers, r.findings()});
   }
@@ -289,8 +260,8 @@ void PrintExtension(const v1::Extension& e) {
   Fields f = {{"state", ExtensionStateLabel(e.state())},
               {"extra", DeadlineText(e.extra())},
               {"reason", e.reason()},
-              {"requested by", Bare(e.requested_by())}};
-  if (!e.decided_by().empty()) f.emplace_back("decided by", Bare(e.decided_by()));
+              {"requested by", BareUsername(e.requested_by())}};
+  if (!e.decided_by().empty()) f.emplace_back("decided by", BareUsername(e.decided_by()));
   if (!e.decision_note().empty()) f.emplace_back("note", e.decision_note());
   PrintFields(std::cout, f);
 }
@@ -311,7 +282,7 @@ Fields TaskFields(const v1::Task& t, const std::string& enterprise_name) {
   if (!t.state_reason().empty()) f.emplace_back("reason", t.state_reason());
   f.emplace_back("deadline", DeadlineText(t.deadline()));
   f.emplace_back("due", DueText(t));
-  f.emplace_back("issued", FormatTime(t.issue_time()) + " by " + Bare(t.issued_by()));
+  f.emplace_back("issued", FormatTime(t.issue_time()) + " by " + BareUsername(t.issued_by()));
   f.emplace_back("updated", FormatTime(t.update_time()));
   f.emplace_back("etag", t.etag());
   return f;
@@ -635,9 +606,9 @@ int Reinspect(const Connection& c, const TransitionOptions& o) {
         v1::Reinspection* ri = r.mutable_reinspection();
         ri->set_kind(FromName(KindNames(), o.kind));
         // The caller is always one of the officers.
-        std::vector<std::string> officers = {Bare(tc.client.session().username())};
+        std::vector<std::string> officers = {BareUsername(tc.client.session().username())};
         for (const std::string& given : o.officers) {
-          std::string name = Bare(given);
+          std::string name = BareUsername(given);
           bool seen = false;
           for (const std::string& known : officers) seen = seen || known == name;
           if (!seen) officers.push_back(name);

@@ -442,4 +442,29 @@ void PrintLimits(std::ostream& out,
   table.Print(out);
 }
 
+std::string NumberedName(const std::string& text, const std::string& collection,
+                         const std::string& what) {
+  const std::string prefix = collection + "/";
+  std::string id = text.rfind(prefix, 0) == 0 ? text.substr(prefix.size()) : text;
+  bool digits = !id.empty() && id.size() <= 18;
+  for (char ch : id) digits = digits && ch >= '0' && ch <= '9';
+  if (!digits) {
+    throw CommandError(kExitUsage, what + " '" + text + "': expected its number, e.g. 12 or " +
+                                       prefix + "12");
+  }
+  return prefix + id;
+}
+
+std::string LastSegment(const std::string& name) { return name.substr(name.rfind('/') + 1); }
+
+std::string BareUsername(const std::string& username) {
+  return username.rfind("users/", 0) == 0 ? username.substr(6) : username;
+}
+
+int CharCount(const std::string& utf8) {
+  int n = 0;
+  for (unsigned char ch : utf8) n += (ch & 0xC0) != 0x80;
+  return n;
+}
+
 }  // namespace ecoctl::registry

@@ -54,6 +54,33 @@ std::vector<std::string> Keys(const std::vector<std::pair<std::string, E>>& pair
   for (const auto& [name, value] : pairs) out.push_back(name);
   return out;
 }
+// The value of a CLI name (the zero value for an unknown one: CLI11 checks membership).
+template <typename E>
+E FromName(const std::vector<std::pair<std::string, E>>& names, const std::string& name) {
+  for (const auto& [n, value] : names) {
+    if (n == name) return value;
+  }
+  return E{};
+}
+// The CLI name of a value, "?" for one without.
+template <typename E>
+std::string NameOf(const std::vector<std::pair<std::string, E>>& names, E value) {
+  for (const auto& [n, v] : names) {
+    if (v == value) return n;
+  }
+  return "?";
+}
+
+// `collection/ID` for ID or collection/ID (ID: up to 18 digits); throws
+// CommandError(kExitUsage) naming `what` otherwise, e.g. NumberedName("12", "tasks", "task").
+std::string NumberedName(const std::string& text, const std::string& collection,
+                         const std::string& what);
+// The last segment of a resource name: the number in `tasks/12`.
+std::string LastSegment(const std::string& name);
+// `zhang` for users/zhang or zhang.
+std::string BareUsername(const std::string& username);
+// Unicode characters of UTF-8 text (the server counts characters, not bytes).
+int CharCount(const std::string& utf8);
 
 // --- Limit SPEC -------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
+#include "storage/mysql/reading_columns.h"
 #include "storage/mysql/sql_time.h"
 #include "storage/mysql/transaction.h"
 
@@ -15,7 +16,6 @@ namespace ecocase::storage::mysql {
 namespace {
 
 using domain::monitoring::Reading;
-using domain::monitoring::ReadingKind;
 
 // Outlets with a device bound to them now or before: only they can have readings.
 constexpr absl::string_view kTargetsSql =
@@ -48,10 +48,10 @@ constexpr absl::string_view kRequestsSql =
     "SELECT hour_start, request_time FROM evaluation_request WHERE outlet_id = ? "
     "ORDER BY hour_start";
 
-constexpr absl::string_view kReadingsSql =
-    "SELECT mn, pollutant, kind, data_time, value, min_value, max_value, cou, zs_value, flag, "
-    "backfilled FROM reading WHERE outlet_id = ? AND data_time >= ? AND data_time < ? "
-    "ORDER BY pollutant, kind, data_time";
+const std::string kReadingsSql =
+    absl::StrCat("SELECT ", kReadingColumns,
+                 " FROM reading r WHERE r.outlet_id = ? AND r.data_time >= ? AND r.data_time < ? "
+                 "ORDER BY r.pollutant, r.kind, r.data_time");
 
 constexpr absl::string_view kProgressSql =
     "INSERT INTO evaluation_progress (outlet_id, evaluated_through, update_time) "
@@ -174,18 +174,7 @@ absl::StatusOr<std::vector<Reading>> MysqlEvaluationRepository::ListReadings(int
         stmt->setString(3, FormatSecond(to));
         std::unique_ptr<sql::ResultSet> rs(stmt->executeQuery());
         while (rs->next()) {
-          Reading r;
-          r.mn = rs->getString(1);
-          r.pollutant = rs->getString(2);
-          r.kind = static_cast<ReadingKind>(rs->getInt(3));
-          ECOCASE_ASSIGN_OR_RETURN(r.data_time, ParseSqlTime(rs->getString(4)));
-          r.value = OptionalDouble(*rs, 5);
-          r.min_value = OptionalDouble(*rs, 6);
-          r.max_value = OptionalDouble(*rs, 7);
-          r.cou = OptionalDouble(*rs, 8);
-          r.zs_value = OptionalDouble(*rs, 9);
-          r.flag = rs->getString(10);
-          r.backfilled = rs->getBoolean(11);
+          ECOCASE_ASSIGN_OR_RETURN(Reading r, ReadingFromRow(*rs));
           out.push_back(std::move(r));
         }
         return absl::OkStatus();

@@ -16,6 +16,7 @@
 #include "absl/strings/str_split.h"
 #include "common/status_macros.h"
 #include "domain/enterprise.h"
+#include "storage/mysql/reading_columns.h"
 #include "storage/mysql/scope_sql.h"
 #include "storage/mysql/sql_time.h"
 #include "storage/mysql/transaction.h"
@@ -146,9 +147,8 @@ constexpr absl::string_view kOutletInScopeSql =
     "SELECT o.id FROM outlet o JOIN enterprise e ON e.id = o.enterprise_id "
     "WHERE e.uscc = ? AND o.code = ? AND ";
 
-constexpr absl::string_view kListColumns =
-    "SELECT r.mn, r.pollutant, r.kind, r.data_time, r.value, r.min_value, r.max_value, r.cou, "
-    "r.zs_value, r.flag, r.backfilled, r.source, r.receive_time FROM reading r ";
+const std::string kListColumns =
+    absl::StrCat("SELECT ", kReadingColumns, ", r.source, r.receive_time FROM reading r ");
 // Filters written so that one constant statement serves every combination: an empty
 // pollutant or kind 0 matches all. The keyset runs over (data_time, pollutant, kind, mn).
 constexpr absl::string_view kListWhere =
@@ -164,11 +164,6 @@ constexpr absl::string_view kMaxDataTime = "9999-12-31 23:59:59";
 std::string BoundTime(absl::Time t, absl::string_view open) {
   if (t == absl::InfinitePast() || t == absl::InfiniteFuture()) return std::string(open);
   return FormatDataTime(t);
-}
-
-std::optional<double> ReadOptionalDouble(sql::ResultSet& rs, int index) {
-  if (rs.isNull(index)) return std::nullopt;
-  return static_cast<double>(rs.getDouble(index));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -336,20 +331,10 @@ absl::StatusOr<std::vector<StoredReading>> MysqlReadingRepository::List(
         std::unique_ptr<sql::ResultSet> rs(stmt->executeQuery());
         while (rs->next()) {
           StoredReading s;
-          Reading& r = s.reading;
-          r.mn = rs->getString(1);
-          r.pollutant = rs->getString(2);
-          r.kind = static_cast<ReadingKind>(rs->getInt(3));
-          ECOCASE_ASSIGN_OR_RETURN(r.data_time, ParseSqlTime(rs->getString(4)));
-          r.value = ReadOptionalDouble(*rs, 5);
-          r.min_value = ReadOptionalDouble(*rs, 6);
-          r.max_value = ReadOptionalDouble(*rs, 7);
-          r.cou = ReadOptionalDouble(*rs, 8);
-          r.zs_value = ReadOptionalDouble(*rs, 9);
-          r.flag = rs->getString(10);
-          r.backfilled = rs->getBoolean(11);
-          s.source = static_cast<ReadingSource>(rs->getInt(12));
-          ECOCASE_ASSIGN_OR_RETURN(s.receive_time, ParseSqlTime(rs->getString(13)));
+          ECOCASE_ASSIGN_OR_RETURN(s.reading, ReadingFromRow(*rs));
+          s.source = static_cast<ReadingSource>(rs->getInt(kReadingColumnCount + 1));
+          ECOCASE_ASSIGN_OR_RETURN(s.receive_time,
+                                   ParseSqlTime(rs->getString(kReadingColumnCount + 2)));
           s.enterprise_uscc = query.enterprise_uscc;
           s.outlet_code = query.outlet_code;
           out.push_back(std::move(s));
