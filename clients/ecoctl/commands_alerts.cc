@@ -2,6 +2,7 @@
 // AlertService. list pages through the feed oldest first; watch follows it live and, when
 // the connection drops, reconnects after the last alert it printed, so nothing is lost or
 // printed twice.
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <map>
@@ -21,6 +22,7 @@ namespace ecoctl {
 namespace {
 
 namespace v1 = ::ecocase::v1;
+using registry::CharCount;
 using registry::UsccOf;
 
 // The response header naming the cursor a watch starts after (alert.proto).
@@ -52,13 +54,6 @@ std::string EnterpriseLabel(const std::map<std::string, std::string>& names,
   std::string uscc = UsccOf(alert.enterprise());
   auto it = names.find(uscc);
   return it == names.end() || it->second.empty() ? uscc : it->second;
-}
-
-// Characters of UTF-8 text.
-int CharCount(const std::string& utf8) {
-  int n = 0;
-  for (unsigned char ch : utf8) n += (ch & 0xC0) != 0x80;
-  return n;
 }
 
 // --- list ---------------------------------------------------------------------------------
