@@ -61,14 +61,16 @@ std::string Number(double v) {
   return out.str();
 }
 
-std::string WindowWord(const v1::Incident& i) { return i.window_seconds() >= 86400 ? "日" : "小时"; }
+std::string WindowWord(const v1::Incident& i) {
+  return i.window_seconds() >= 86400 ? "日" : "小时";
+}
 
 std::string OutletCode(const std::string& outlet) { return outlet.substr(outlet.rfind('/') + 1); }
 
 std::string PeakText(const v1::Incident& i) {
   if (i.kind() != v1::Incident::EXCEEDANCE) return "";
-  return Number(i.peak_value()) + " " + i.peak_unit() + " (限值 " + Number(i.peak_limit()) +
-         ", " + Number(i.peak_ratio()) + " 倍)";
+  return Number(i.peak_value()) + " " + i.peak_unit() + " (限值 " + Number(i.peak_limit()) + ", " +
+         Number(i.peak_ratio()) + " 倍)";
 }
 
 struct IncidentClient {
@@ -99,9 +101,10 @@ void PrintIncident(const Connection& c, AuthenticatedClient& client, const v1::I
     return;
   }
   if (!headline.empty()) std::cout << headline << "\n";
-  std::string name = i.enterprise_display_name().empty()
-                         ? EnterpriseDisplayNames(client, {UsccOf(i.enterprise())})[UsccOf(i.enterprise())]
-                         : i.enterprise_display_name();
+  std::string name =
+      i.enterprise_display_name().empty()
+          ? EnterpriseDisplayNames(client, {UsccOf(i.enterprise())})[UsccOf(i.enterprise())]
+          : i.enterprise_display_name();
   Fields f = {
       {"incident 事件", i.name()},
       {"kind 类型", KindLabel(i.kind())},
@@ -186,14 +189,14 @@ int List(const Connection& c, const ListOptions& o) {
   Table table({"INCIDENT", "ENTERPRISE", "OUTLET", "FACTOR", "KIND", "STATE", "SINCE", "WINDOWS",
                "PEAK", "TASK"});
   for (const v1::Incident& i : all.incidents()) {
-    table.AddRow({IdOf(i.name()),
-                  i.enterprise_display_name().empty() ? UsccOf(i.enterprise())
-                                                      : i.enterprise_display_name(),
-                  OutletCode(i.outlet()),
-                  i.pollutant().empty() ? i.mn() : registry::FactorLabel(i.pollutant()),
-                  KindLabel(i.kind()), StateLabel(i.state()), FormatTime(i.first_bad_window()),
-                  std::to_string(i.bad_windows()) + " " + WindowWord(i), PeakText(i),
-                  i.task().empty() ? "" : IdOf(i.task())});
+    table.AddRow(
+        {IdOf(i.name()),
+         i.enterprise_display_name().empty() ? UsccOf(i.enterprise()) : i.enterprise_display_name(),
+         OutletCode(i.outlet()),
+         i.pollutant().empty() ? i.mn() : registry::FactorLabel(i.pollutant()), KindLabel(i.kind()),
+         StateLabel(i.state()), FormatTime(i.first_bad_window()),
+         std::to_string(i.bad_windows()) + " " + WindowWord(i), PeakText(i),
+         i.task().empty() ? "" : IdOf(i.task())});
   }
   table.Print(std::cout);
   std::cout << all.incidents_size() << (all.incidents_size() == 1 ? " incident\n" : " incidents\n");
@@ -240,13 +243,15 @@ void AddIncidentCommands(CLI::App& app, Context& ctx) {
   auto list_options = std::make_shared<ListOptions>();
   auto* list = incidents->add_subcommand("list", "incidents in your scope, newest first");
   list->add_option("--enterprise", list_options->enterprise, "only this enterprise (credit code)");
-  list->add_option("--outlet", list_options->outlet, "only this outlet, e.g. DA001 (with --enterprise)");
+  list->add_option("--outlet", list_options->outlet,
+                   "only this outlet, e.g. DA001 (with --enterprise)");
   list->add_option("--kind", list_options->kind, "only this kind")
       ->check(CLI::IsMember({"exceedance", "missing-data", "device-offline"}));
   list->add_flag("--open", list_options->open, "only open incidents");
   list->add_flag("--case-candidates", list_options->candidates,
                  "only incidents flagged for the case procedure (unexplained in time)");
-  list->add_flag("--withdrawn", list_options->withdrawn, "also incidents withdrawn on re-evaluation");
+  list->add_flag("--withdrawn", list_options->withdrawn,
+                 "also incidents withdrawn on re-evaluation");
   AddPageFlags(list, list_options->page_size, list_options->page_token);
   list->callback([&ctx, list_options] {
     ctx.run = [&ctx, list_options] { return List(ctx.connection, *list_options); };
@@ -269,8 +274,9 @@ void AddIncidentCommands(CLI::App& app, Context& ctx) {
   auto* explain = incidents->add_subcommand(
       "explain", "the enterprise explains an incident (情况说明) within the explanation window");
   explain->add_option("id", explain_options->id, "the incident")->required();
-  explain->add_option("--text", explain_options->text,
-                      "cause, measures taken, evidence references (1-2000 characters)")
+  explain
+      ->add_option("--text", explain_options->text,
+                   "cause, measures taken, evidence references (1-2000 characters)")
       ->required();
   explain->add_option("--etag", explain_options->etag, "refuse if the incident changed since");
   registry::AddRequestIdFlag(explain, explain_options->request_id);

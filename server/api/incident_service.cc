@@ -114,8 +114,7 @@ absl::Status IncidentServiceImpl::DoList(grpc::ServerContext* context,
        filter.case_candidates_only ? "candidates" : "",
        filter.include_withdrawn ? "withdrawn" : ""});
   ECOCASE_ASSIGN_OR_RETURN(Page page, ParsePage(request.page_size(), request.page_token(), query));
-  ECOCASE_ASSIGN_OR_RETURN(std::optional<storage::IncidentCursor> after,
-                           CursorFromKey(page.after));
+  ECOCASE_ASSIGN_OR_RETURN(std::optional<storage::IncidentCursor> after, CursorFromKey(page.after));
   ECOCASE_ASSIGN_OR_RETURN(
       std::vector<storage::IncidentRecord> records,
       incidents_.List(storage::Scope::For(caller, city_code_), filter, page.size + 1, after));
@@ -126,8 +125,8 @@ absl::Status IncidentServiceImpl::DoList(grpc::ServerContext* context,
   }
   if (more) {
     const storage::IncidentRecord& last = records.back();
-    response.set_next_page_token(MakePageToken(
-        query, absl::StrCat(absl::ToUnixMicros(last.open_time), "/", last.id)));
+    response.set_next_page_token(
+        MakePageToken(query, absl::StrCat(absl::ToUnixMicros(last.open_time), "/", last.id)));
   }
   return absl::OkStatus();
 }
@@ -148,8 +147,8 @@ absl::Status IncidentServiceImpl::DoExplain(grpc::ServerContext* context,
   ECOCASE_ASSIGN_OR_RETURN(int64_t id, IncidentIdFromName(request.name(), "name"));
   const int chars = Utf8Length(request.explanation());
   if (chars == 0 || chars > kMaxExplanationChars) {
-    return common::InvalidFieldError("explanation",
-                                     absl::StrCat("must be 1-", kMaxExplanationChars, " characters"));
+    return common::InvalidFieldError(
+        "explanation", absl::StrCat("must be 1-", kMaxExplanationChars, " characters"));
   }
   int64_t version = 0;
   if (!request.etag().empty()) {
@@ -166,15 +165,14 @@ absl::Status IncidentServiceImpl::DoExplain(grpc::ServerContext* context,
         ECOCASE_ASSIGN_OR_RETURN(storage::IncidentRecord before, incidents_.Get(scope, id));
         if (before.withdrawn) {
           return common::WithReason(
-              absl::FailedPreconditionError(absl::StrCat(before.ResourceName(),
-                                                         " was withdrawn; nothing to explain")),
+              absl::FailedPreconditionError(
+                  absl::StrCat(before.ResourceName(), " was withdrawn; nothing to explain")),
               "INCIDENT_WITHDRAWN");
         }
         if (before.explain_time.has_value()) {
-          return common::WithReason(
-              absl::FailedPreconditionError(absl::StrCat(before.ResourceName(),
-                                                         " is already explained")),
-              "ALREADY_EXPLAINED");
+          return common::WithReason(absl::FailedPreconditionError(absl::StrCat(
+                                        before.ResourceName(), " is already explained")),
+                                    "ALREADY_EXPLAINED");
         }
         if (now > before.open_time + explain_window_) {
           return common::WithReason(

@@ -16,9 +16,9 @@ domain::Task ExceedanceTask(const storage::IncidentRecord& record,
   task.title = absl::StrCat(record.outlet_code, " ", FactorName(record.incident.key.pollutant),
                             record.window_length >= absl::Hours(24) ? "日" : "小时",
                             "均值超过许可排放浓度，限期整改");
-  task.legal_basis = absl::StrCat(
-      "《排污许可管理条例》第二十一条、第三十四条；",
-      air ? "《中华人民共和国大气污染防治法》第九十九条" : "《中华人民共和国水污染防治法》第八十三条");
+  task.legal_basis = absl::StrCat("《排污许可管理条例》第二十一条、第三十四条；",
+                                  air ? "《中华人民共和国大气污染防治法》第九十九条"
+                                      : "《中华人民共和国水污染防治法》第八十三条");
   task.required_actions = {
       "立即查明超标原因并采取措施减少排放",
       "按排污许可证要求记录环境管理台账并报告超标情况及原因",

@@ -84,8 +84,8 @@ std::string OutletChangeDigest(const std::vector<IncidentEvent>& events, absl::T
     absl::StrAppend(&text, ";", domain::evaluation::IncidentEventKindName(e.kind), " ",
                     e.incident.key.pollutant, " ",
                     domain::evaluation::IncidentKindName(e.incident.key.kind), " ",
-                    absl::FormatTime(e.incident.first_bad_window), " ", e.incident.bad_windows,
-                    " ", e.incident.peak_value);
+                    absl::FormatTime(e.incident.first_bad_window), " ", e.incident.bad_windows, " ",
+                    e.incident.peak_value);
   }
   return security::Sha256Hex(text);
 }
@@ -100,7 +100,6 @@ struct OutletChange {
   std::vector<Save> saves;
   std::vector<IncidentEvent> events;
   std::vector<IncidentRecord> withdrawn;  // stored records to withdraw
-  std::map<std::pair<std::string, absl::Time>, const IncidentRecord*> stored_by_identity;
 };
 
 }  // namespace
@@ -109,8 +108,7 @@ MonitoringEvaluator::MonitoringEvaluator(
     storage::EvaluationRepository& evaluation, storage::IncidentRepository& incidents,
     storage::DataMarkRepository& marks, storage::TaskRepository& tasks,
     storage::AlertRepository& alerts, storage::MutationRunner& mutations,
-    const domain::WorkingCalendar& calendar, const common::Clock& clock,
-    EvaluationOptions options)
+    const domain::WorkingCalendar& calendar, const common::Clock& clock, EvaluationOptions options)
     : evaluation_(evaluation),
       incidents_(incidents),
       marks_(marks),
@@ -164,15 +162,16 @@ absl::Status MonitoringEvaluator::EvaluateOutlet(const storage::EvaluationTarget
   if (start >= end && handled.empty()) return absl::OkStatus();
   start = std::max(start, oldest);
   // A day window is judged from all its hours: start at the day when any limit is daily.
-  const bool has_daily = std::any_of(
-      target.limits.begin(), target.limits.end(), [](const storage::LimitPeriod& p) {
+  const bool has_daily =
+      std::any_of(target.limits.begin(), target.limits.end(), [](const storage::LimitPeriod& p) {
         return p.limit.averaging_window == domain::AveragingWindow::kDay;
       });
   if (has_daily) start = BeijingDayFloor(start);
 
   domain::evaluation::JudgementInput input;
-  input.medium = absl::StartsWith(target.outlet_code, "DW") ? domain::evaluation::Medium::kWastewater
-                                                            : domain::evaluation::Medium::kFlueGas;
+  input.medium = absl::StartsWith(target.outlet_code, "DW")
+                     ? domain::evaluation::Medium::kWastewater
+                     : domain::evaluation::Medium::kFlueGas;
   input.from = start;
   input.to = std::max(end, start);
   std::set<std::string> pollutants;
@@ -200,16 +199,16 @@ absl::Status MonitoringEvaluator::EvaluateOutlet(const storage::EvaluationTarget
     stats.windows += static_cast<int>(factor.verdicts.size());
     for (IncidentKind kind : {IncidentKind::kExceedance, IncidentKind::kMissingData}) {
       IncidentKey key{target.outlet_code, factor.pollutant, kind};
-      ECOCASE_ASSIGN_OR_RETURN(std::vector<IncidentRecord> stored,
-                               incidents_.ListForReplay(target.outlet_id, factor.pollutant, kind,
-                                                        input.from));
+      ECOCASE_ASSIGN_OR_RETURN(
+          std::vector<IncidentRecord> stored,
+          incidents_.ListForReplay(target.outlet_id, factor.pollutant, kind, input.from));
       std::vector<Incident> stored_incidents;
       for (IncidentRecord& r : stored) {
         r.incident.key = key;
         stored_incidents.push_back(r.incident);
       }
-      auto evaluated = domain::evaluation::EvaluateIncidents(key, stored_incidents,
-                                                             factor.verdicts, options_.incidents);
+      auto evaluated = domain::evaluation::EvaluateIncidents(key, stored_incidents, factor.verdicts,
+                                                             options_.incidents);
       if (!evaluated.ok()) {
         // E.g. a permit edited in the past so that stored windows lie beyond the span: the
         // factor is left as stored and reported, the others go on.
@@ -219,9 +218,9 @@ absl::Status MonitoringEvaluator::EvaluateOutlet(const storage::EvaluationTarget
             .Str("error", evaluated.status().message());
         continue;
       }
-      const std::string rule_version =
-          factor.verdicts.empty() ? std::string(domain::evaluation::kMeansRuleVersion)
-                                  : factor.verdicts.front().inputs.rule_version;
+      const std::string rule_version = factor.verdicts.empty()
+                                           ? std::string(domain::evaluation::kMeansRuleVersion)
+                                           : factor.verdicts.front().inputs.rule_version;
       for (Incident& incident : evaluated->incidents) {
         change.saves.push_back({std::move(incident), factor.window_length, rule_version});
       }
@@ -337,12 +336,13 @@ absl::Status MonitoringEvaluator::EvaluateOutlet(const storage::EvaluationTarget
             }
           }
         }
-        ECOCASE_RETURN_IF_ERROR(evaluation_.FinishOutlet(tx, target.outlet_id, input.to, handled, now));
+        ECOCASE_RETURN_IF_ERROR(
+            evaluation_.FinishOutlet(tx, target.outlet_id, input.to, handled, now));
         storage::MutationResult out;
         out.audit.actor = std::string(kActor);
         out.audit.action = "EvaluateOutlet";
-        out.audit.resource = absl::StrCat("enterprises/", target.enterprise_uscc, "/outlets/",
-                                          target.outlet_code);
+        out.audit.resource =
+            absl::StrCat("enterprises/", target.enterprise_uscc, "/outlets/", target.outlet_code);
         out.audit.change_digest = OutletChangeDigest(change.events, input.from, input.to);
         out.audit.district_code = target.district_code;
         out.audit.enterprise_uscc = target.enterprise_uscc;
@@ -357,8 +357,8 @@ absl::Status MonitoringEvaluator::EvaluateOutlet(const storage::EvaluationTarget
   stats.tasks_issued += tasks;
   if (opened + updated + closed + withdrawn > 0) {
     Log(LogLevel::kInfo, "incidents_changed")
-        .Str("outlet", absl::StrCat("enterprises/", target.enterprise_uscc, "/outlets/",
-                                    target.outlet_code))
+        .Str("outlet",
+             absl::StrCat("enterprises/", target.enterprise_uscc, "/outlets/", target.outlet_code))
         .Int("opened", opened)
         .Int("updated", updated)
         .Int("closed", closed)
@@ -378,7 +378,9 @@ absl::Status MonitoringEvaluator::CancelUntouchedTask(storage::Tx& tx, int64_t t
         // Acknowledged or further: the enterprise is already acting on it; officers decide.
         if (task.state != domain::TaskState::kIssued) return absl::CancelledError("in progress");
         return domain::Cancel(
-            task, absl::StrCat(record.ResourceName(), " 经复核撤销（迟到数据或已接受的数据标记），任务随之撤销"),
+            task,
+            absl::StrCat(record.ResourceName(),
+                         " 经复核撤销（迟到数据或已接受的数据标记），任务随之撤销"),
             now);
       },
       now);
@@ -389,7 +391,8 @@ absl::Status MonitoringEvaluator::CancelUntouchedTask(storage::Tx& tx, int64_t t
   alert.resource = cancelled->ResourceName();
   alert.enterprise_id = record.enterprise_id;
   alert.district_code = record.district_code;
-  alert.title = absl::StrCat("【任务撤销】", cancelled->title, "（", record.ResourceName(), " 已撤销）");
+  alert.title =
+      absl::StrCat("【任务撤销】", cancelled->title, "（", record.ResourceName(), " 已撤销）");
   return alerts_.Append(tx, std::move(alert), now).status();
 }
 
@@ -426,10 +429,9 @@ absl::Status MonitoringEvaluator::EvaluateOffline(absl::Time now, EvaluationStat
     storage::MutationKey key{std::string(kActor), absl::StrCat(kService, "DeviceOffline"), "", ""};
     auto result =
         mutations_.Run(key, [&](storage::Tx& tx) -> absl::StatusOr<storage::MutationResult> {
-          ECOCASE_ASSIGN_OR_RETURN(
-              IncidentRecord record,
-              incidents_.Save(tx, d.enterprise_id, d.outlet_id, d.mn, incident, absl::Hours(1),
-                              "offline/1", now));
+          ECOCASE_ASSIGN_OR_RETURN(IncidentRecord record,
+                                   incidents_.Save(tx, d.enterprise_id, d.outlet_id, d.mn, incident,
+                                                   absl::Hours(1), "offline/1", now));
           if (event) {
             storage::AlertEvent alert;
             alert.kind = AlertKindOf(*event);

@@ -63,8 +63,9 @@ class EvaluationRepository {
   // Requests of one outlet, oldest hour first.
   virtual absl::StatusOr<std::vector<EvaluationRequest>> ListRequests(int64_t outlet_id) = 0;
   // Every reading of the outlet with data_time in [from, to), any factor and kind.
-  virtual absl::StatusOr<std::vector<domain::monitoring::Reading>> ListReadings(
-      int64_t outlet_id, absl::Time from, absl::Time to) = 0;
+  virtual absl::StatusOr<std::vector<domain::monitoring::Reading>> ListReadings(int64_t outlet_id,
+                                                                                absl::Time from,
+                                                                                absl::Time to) = 0;
   // Records that the outlet is judged through `evaluated_through` and removes the requests
   // handled (those listed, unless asked again since: request_time newer).
   virtual absl::Status FinishOutlet(Tx& tx, int64_t outlet_id, absl::Time evaluated_through,

@@ -73,8 +73,7 @@ class IncidentRepository {
                                               const std::string& mn,
                                               const domain::evaluation::Incident& incident,
                                               absl::Duration window_length,
-                                              const std::string& rule_version,
-                                              absl::Time now) = 0;
+                                              const std::string& rule_version, absl::Time now) = 0;
   virtual absl::Status Withdraw(Tx& tx, int64_t id, absl::Time now) = 0;
   virtual absl::Status SetTask(Tx& tx, int64_t id, int64_t task_id) = 0;
   // Open DEVICE_OFFLINE incidents (all outlets).

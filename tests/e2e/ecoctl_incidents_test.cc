@@ -55,38 +55,42 @@ TEST_F(EcoctlIncidentsTest, BackFilledExceedanceBecomesAnIncidentAndATaskTheEnte
                              "1号工艺加热炉烟囱", "--pollutants", "a21026,a19001"})
                 .code,
             0);
-  ASSERT_EQ(Ecoctl("admin", {"users", "create", "--username", "sup", "--display-name", "监察支队",
-                             "--role", "supervisor", "--district", "410800", "--password-stdin"},
+  ASSERT_EQ(Ecoctl("admin",
+                   {"users", "create", "--username", "sup", "--display-name", "监察支队", "--role",
+                    "supervisor", "--district", "410800", "--password-stdin"},
                    kSupervisorPassword)
                 .code,
             0);
-  ASSERT_EQ(Ecoctl("admin", {"users", "create", "--username", "shifan", "--display-name",
-                             "焦作示范化工有限公司", "--role", "enterprise", "--uscc", kUscc,
-                             "--password-stdin"},
-                   kEnterprisePassword)
-                .code,
-            0);
+  ASSERT_EQ(
+      Ecoctl("admin",
+             {"users", "create", "--username", "shifan", "--display-name", "焦作示范化工有限公司",
+              "--role", "enterprise", "--uscc", kUscc, "--password-stdin"},
+             kEnterprisePassword)
+          .code,
+      0);
   Login("supervisor", "sup", kSupervisorPassword);
-  Result draft = Ecoctl("supervisor",
-                        {"permits", "create", kUscc, "--number", kPermit, "--valid-from",
-                         "2025-01-01", "--valid-until", "2029-12-31", "--limit",
-                         "DA001:a21026=100mg/m3/hour@3,std=GB 13271-2014"});
+  Result draft =
+      Ecoctl("supervisor", {"permits", "create", kUscc, "--number", kPermit, "--valid-from",
+                            "2025-01-01", "--valid-until", "2029-12-31", "--limit",
+                            "DA001:a21026=100mg/m3/hour@3,std=GB 13271-2014"});
   ASSERT_EQ(draft.code, 0) << draft.output;
   ASSERT_EQ(Ecoctl("supervisor", {"permits", "issue", kPermit}).code, 0);
   // The permit applies from now; the test's data are yesterday's, so its version is dated
   // back three days here (a fixture shortcut: the API never moves a version into the past).
   schema_->Execute("UPDATE permit_version SET effective_time = effective_time - INTERVAL 3 DAY");
 
-  Result bind = Ecoctl("admin", {"devices", "bind", kUscc, "DA001", "--mn", kMn, "--protocol",
-                                 "2017", "--password-stdin"},
-                       "123456");
+  Result bind = Ecoctl(
+      "admin",
+      {"devices", "bind", kUscc, "DA001", "--mn", kMn, "--protocol", "2017", "--password-stdin"},
+      "123456");
   ASSERT_EQ(bind.code, 0) << bind.output;
-  ASSERT_EQ(Ecoctl("admin", {"users", "create", "--username", "station1", "--display-name",
-                             "中站区数采汇聚", "--role", "station", "--district", "410803",
-                             "--device", kMn, "--password-stdin"},
-                   kStationPassword)
-                .code,
-            0);
+  ASSERT_EQ(
+      Ecoctl("admin",
+             {"users", "create", "--username", "station1", "--display-name", "中站区数采汇聚",
+              "--role", "station", "--district", "410803", "--device", kMn, "--password-stdin"},
+             kStationPassword)
+          .code,
+      0);
 
   // Hourly SO2 300 mg/m3 at 12 % O2 yesterday 08:00-10:59: 300 × (21−3)/(21−12) = 600
   // against 100 at the reference 3 %.

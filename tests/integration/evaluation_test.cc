@@ -172,28 +172,30 @@ class EvaluationTest : public ::testing::Test {
 
   // A maintenance mark of the enterprise over [from, to), accepted or rejected by the officer.
   void Mark(absl::Time from, absl::Time to, bool accept) {
-    absl::Status s = storage::mysql::RunInTransaction(*pool_, "test_mark", [&](sql::Connection& conn) {
-      storage::Tx tx(conn);
-      domain::evaluation::DataMark mark;
-      mark.enterprise_uscc = kPlant;
-      mark.outlet_code = "DA001";
-      mark.type = domain::evaluation::DataMarkType::kMaintenance;
-      mark.start = from;
-      mark.end = to;
-      mark.reason = "脱硫系统计划检修";
-      domain::evaluation::Submit(mark, "users/ent.plant", app_->clock().Now());
-      auto stored = marks_->Create(tx, storage::Scope::All(), mark, app_->clock().Now());
-      if (!stored.ok()) return stored.status();
-      return marks_
-          ->Update(tx, storage::Scope::All(), stored->id, 0,
-                   [&](domain::evaluation::DataMark& m) {
-                     return accept ? domain::evaluation::Accept(m, "users/off.jiefang", "", from)
-                                   : domain::evaluation::Reject(m, "users/off.jiefang",
-                                                                "检修未按规定提前报备", from);
-                   },
-                   app_->clock().Now())
-          .status();
-    });
+    absl::Status s =
+        storage::mysql::RunInTransaction(*pool_, "test_mark", [&](sql::Connection& conn) {
+          storage::Tx tx(conn);
+          domain::evaluation::DataMark mark;
+          mark.enterprise_uscc = kPlant;
+          mark.outlet_code = "DA001";
+          mark.type = domain::evaluation::DataMarkType::kMaintenance;
+          mark.start = from;
+          mark.end = to;
+          mark.reason = "脱硫系统计划检修";
+          domain::evaluation::Submit(mark, "users/ent.plant", app_->clock().Now());
+          auto stored = marks_->Create(tx, storage::Scope::All(), mark, app_->clock().Now());
+          if (!stored.ok()) return stored.status();
+          return marks_
+              ->Update(
+                  tx, storage::Scope::All(), stored->id, 0,
+                  [&](domain::evaluation::DataMark& m) {
+                    return accept ? domain::evaluation::Accept(m, "users/off.jiefang", "", from)
+                                  : domain::evaluation::Reject(m, "users/off.jiefang",
+                                                               "检修未按规定提前报备", from);
+                  },
+                  app_->clock().Now())
+              .status();
+        });
     ASSERT_TRUE(s.ok()) << s;
   }
 
@@ -233,7 +235,8 @@ class EvaluationTest : public ::testing::Test {
   int64_t Alerts(const std::string& kind, const std::string& incident_kind = "") {
     return app_->schema().QueryInt(absl::StrCat(
         "SELECT COUNT(*) FROM alert_event a LEFT JOIN incident i ON a.resource = "
-        "CONCAT('incidents/', i.id) WHERE a.kind = '", kind, "'",
+        "CONCAT('incidents/', i.id) WHERE a.kind = '",
+        kind, "'",
         incident_kind.empty() ? "" : absl::StrCat(" AND i.kind = '", incident_kind, "'")));
   }
 
@@ -272,8 +275,8 @@ TEST_F(EvaluationTest, SimulatedDayYieldsExactlyTheHandComputedIncidentsTasksAnd
   // D-1 from noon (the first day judged starts 24 hours back; limit 200), then the first
   // hours of D (limit 100).
   for (int h = 12; h < 24; ++h) Hour(Beijing(9, h), 120, 9);
-  for (int h = 0; h < 3; ++h) Hour(D(h), 120, 9);   // 3 exceedance hours (the new limit)
-  for (int h = 3; h < 5; ++h) Hour(D(h), 60, 9);    // 2 compliant hours close it at 04:00
+  for (int h = 0; h < 3; ++h) Hour(D(h), 120, 9);  // 3 exceedance hours (the new limit)
+  for (int h = 3; h < 5; ++h) Hour(D(h), 60, 9);   // 2 compliant hours close it at 04:00
   // 05:00-07:59 nothing: missing. 08:00-09:59 an accepted maintenance mark over high values.
   Mark(D(8), D(10), /*accept=*/true);
   for (int h = 8; h < 10; ++h) Hour(D(h), 300, 9);
@@ -373,9 +376,10 @@ TEST_F(EvaluationTest, SimulatedDayYieldsExactlyTheHandComputedIncidentsTasksAnd
   EXPECT_EQ(List(officer_, v1::Incident::MISSING_DATA).size(), 1u);
 
   // Exactly two tasks, and an alert for each opening, closing and task.
-  EXPECT_EQ(app_->schema().QueryInt(
-                "SELECT COUNT(*) FROM rectification_task WHERE source_kind = 'EXCEEDANCE_INCIDENT'"),
-            2);
+  EXPECT_EQ(
+      app_->schema().QueryInt(
+          "SELECT COUNT(*) FROM rectification_task WHERE source_kind = 'EXCEEDANCE_INCIDENT'"),
+      2);
   EXPECT_EQ(Alerts("INCIDENT_OPENED", "EXCEEDANCE"), 2);
   EXPECT_EQ(Alerts("INCIDENT_CLOSED", "EXCEEDANCE"), 2);
   EXPECT_EQ(Alerts("INCIDENT_OPENED", "MISSING_DATA"), 1);

@@ -83,7 +83,8 @@ class Judge {
     std::vector<ExcludedPeriod> periods;
     for (const std::string& key : {pollutant, std::string()}) {
       auto it = in_.marks.find(key);
-      if (it != in_.marks.end()) periods.insert(periods.end(), it->second.begin(), it->second.end());
+      if (it != in_.marks.end())
+        periods.insert(periods.end(), it->second.begin(), it->second.end());
     }
     return periods;
   }
@@ -119,8 +120,8 @@ class Judge {
   }
 
   static std::string Describe(MeanSource source, int valid_count, bool over_range,
-                              std::optional<double> o2, std::optional<double> reference,
-                              double raw, const std::string& detail) {
+                              std::optional<double> o2, std::optional<double> reference, double raw,
+                              const std::string& detail) {
     std::string text = absl::StrFormat("%s n=%d", MeanSourceName(source), valid_count);
     if (reference) {
       absl::StrAppendFormat(&text, " raw=%.4g O2=%.3g%% ref=%.3g%%", raw, o2.value_or(0),
@@ -160,8 +161,7 @@ class Judge {
     return MissingVerdict(hour, absl::Hours(1), std::move(inputs));
   }
 
-  WindowVerdict JudgeDay(const std::string& p, absl::Time day,
-                         const ApplicableLimit& limit) const {
+  WindowVerdict JudgeDay(const std::string& p, absl::Time day, const ApplicableLimit& limit) const {
     DailyMeanInput day_input;
     day_input.medium = in_.medium;
     day_input.reference_o2 = limit.reference_o2;
@@ -169,9 +169,8 @@ class Judge {
     const std::vector<ExcludedPeriod> marks = MarksFor(p);
     for (absl::Time h = day; h < day + absl::Hours(24); h += absl::Hours(1)) {
       HourlyMean mean = MeanOf(p, h, limit.reference_o2);
-      if (!mean.valid &&
-          (mean.station_hour_stopped || mean.stopped_readings > 0 ||
-           Overlaps(marks, h, h + absl::Hours(1)))) {
+      if (!mean.valid && (mean.station_hour_stopped || mean.stopped_readings > 0 ||
+                          Overlaps(marks, h, h + absl::Hours(1)))) {
         ++excused_hours;
       }
       day_input.hours.push_back(std::move(mean));
@@ -196,8 +195,8 @@ class Judge {
     inputs.detail = absl::StrCat(MeanInvalidReasonName(mean.invalid_reason), "; ", mean.detail);
     // The day could not have reached its valid hours because the unit was stopped or marked.
     if (excused_hours > 24 - options.min_valid_hours_per_day) {
-      inputs.detail = absl::StrFormat("%d hours stopped or marked; %s", excused_hours,
-                                      inputs.detail);
+      inputs.detail =
+          absl::StrFormat("%d hours stopped or marked; %s", excused_hours, inputs.detail);
       return ExcludedVerdict(day, absl::Hours(24), std::move(inputs));
     }
     return MissingVerdict(day, absl::Hours(24), std::move(inputs));
@@ -209,8 +208,6 @@ class Judge {
 
 }  // namespace
 
-std::vector<FactorVerdicts> JudgeWindows(const JudgementInput& input) {
-  return Judge(input).Run();
-}
+std::vector<FactorVerdicts> JudgeWindows(const JudgementInput& input) { return Judge(input).Run(); }
 
 }  // namespace ecocase::domain::evaluation

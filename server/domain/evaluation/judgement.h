@@ -57,7 +57,7 @@ struct JudgementInput {
 
 struct FactorVerdicts {
   std::string pollutant;
-  absl::Duration window_length;  // one hour or one day
+  absl::Duration window_length;         // one hour or one day
   std::vector<WindowVerdict> verdicts;  // increasing window_start
 };
 

@@ -123,9 +123,8 @@ absl::StatusOr<std::vector<EvaluationTarget>> MysqlEvaluationRepository::ListTar
           p.limit.pollutant_code = rs->getString(2);
           p.limit.concentration_limit = static_cast<double>(rs->getDouble(3));
           p.limit.concentration_unit = rs->getString(4);
-          p.limit.averaging_window =
-              domain::AveragingWindowFromName(std::string(rs->getString(5)))
-                  .value_or(domain::AveragingWindow::kHour);
+          p.limit.averaging_window = domain::AveragingWindowFromName(std::string(rs->getString(5)))
+                                         .value_or(domain::AveragingWindow::kHour);
           p.limit.reference_o2_percent = OptionalDouble(*rs, 6);
           p.limit.standard = rs->getString(7);
           p.permit_number = rs->getString(8);
@@ -162,8 +161,8 @@ absl::StatusOr<std::vector<EvaluationRequest>> MysqlEvaluationRepository::ListRe
 }
 
 absl::StatusOr<std::vector<Reading>> MysqlEvaluationRepository::ListReadings(int64_t outlet_id,
-                                                                            absl::Time from,
-                                                                            absl::Time to) {
+                                                                             absl::Time from,
+                                                                             absl::Time to) {
   std::vector<Reading> out;
   ECOCASE_RETURN_IF_ERROR(RunWithConnection(
       pool_, "list_evaluation_readings", [&](sql::Connection& conn) -> absl::Status {
@@ -208,8 +207,8 @@ absl::Status MysqlEvaluationRepository::FinishOutlet(Tx& tx, int64_t outlet_id,
 }
 
 absl::Status MysqlEvaluationRepository::RecordProgress(
-    int64_t outlet_id, absl::Time evaluated_through,
-    const std::vector<EvaluationRequest>& handled, absl::Time now) {
+    int64_t outlet_id, absl::Time evaluated_through, const std::vector<EvaluationRequest>& handled,
+    absl::Time now) {
   return RunInTransaction(pool_, "record_evaluation_progress", [&](sql::Connection& conn) {
     Tx tx(conn);
     return FinishOutlet(tx, outlet_id, evaluated_through, handled, now);
@@ -230,8 +229,8 @@ absl::Status MysqlEvaluationRepository::RequestHours(Tx& tx, int64_t outlet_id, 
 
 absl::StatusOr<std::vector<DeviceActivity>> MysqlEvaluationRepository::ListBoundDevices() {
   std::vector<DeviceActivity> out;
-  ECOCASE_RETURN_IF_ERROR(RunWithConnection(
-      pool_, "list_bound_devices", [&](sql::Connection& conn) -> absl::Status {
+  ECOCASE_RETURN_IF_ERROR(
+      RunWithConnection(pool_, "list_bound_devices", [&](sql::Connection& conn) -> absl::Status {
         out.clear();
         auto stmt = Prepare(conn, kBoundDevicesSql);
         std::unique_ptr<sql::ResultSet> rs(stmt->executeQuery());

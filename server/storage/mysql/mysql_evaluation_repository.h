@@ -15,8 +15,7 @@ class MysqlEvaluationRepository final : public EvaluationRepository {
                                                                         absl::Time from,
                                                                         absl::Time to) override;
   absl::Status FinishOutlet(Tx& tx, int64_t outlet_id, absl::Time evaluated_through,
-                            const std::vector<EvaluationRequest>& handled,
-                            absl::Time now) override;
+                            const std::vector<EvaluationRequest>& handled, absl::Time now) override;
   absl::Status RecordProgress(int64_t outlet_id, absl::Time evaluated_through,
                               const std::vector<EvaluationRequest>& handled,
                               absl::Time now) override;

@@ -199,12 +199,12 @@ absl::StatusOr<std::vector<IncidentRecord>> MysqlIncidentRepository::ListForRepl
   std::vector<IncidentRecord> out;
   ECOCASE_RETURN_IF_ERROR(RunWithConnection(
       pool_, "list_incidents_for_replay", [&](sql::Connection& conn) -> absl::Status {
-        auto stmt = Prepare(
-            conn, absl::StrCat(kColumns,
-                               "WHERE i.outlet_id = ? AND i.pollutant = ? AND i.kind = ? "
-                               "AND i.state <> 'WITHDRAWN' AND (i.state = 'OPEN' OR "
-                               "i.last_bad_window >= ? OR i.closing_window >= ?) "
-                               "ORDER BY i.first_bad_window"));
+        auto stmt =
+            Prepare(conn, absl::StrCat(kColumns,
+                                       "WHERE i.outlet_id = ? AND i.pollutant = ? AND i.kind = ? "
+                                       "AND i.state <> 'WITHDRAWN' AND (i.state = 'OPEN' OR "
+                                       "i.last_bad_window >= ? OR i.closing_window >= ?) "
+                                       "ORDER BY i.first_bad_window"));
         stmt->setInt64(1, outlet_id);
         stmt->setString(2, pollutant);
         stmt->setString(3, std::string(domain::evaluation::IncidentKindName(kind)));
@@ -292,8 +292,8 @@ absl::Status MysqlIncidentRepository::SetTask(Tx& tx, int64_t id, int64_t task_i
 
 absl::StatusOr<std::vector<IncidentRecord>> MysqlIncidentRepository::ListOpenOffline() {
   std::vector<IncidentRecord> out;
-  ECOCASE_RETURN_IF_ERROR(RunWithConnection(
-      pool_, "list_open_offline", [&](sql::Connection& conn) -> absl::Status {
+  ECOCASE_RETURN_IF_ERROR(
+      RunWithConnection(pool_, "list_open_offline", [&](sql::Connection& conn) -> absl::Status {
         auto stmt = Prepare(conn, absl::StrCat(kColumns,
                                                "WHERE i.kind = 'DEVICE_OFFLINE' AND "
                                                "i.state = 'OPEN' ORDER BY i.id"));
@@ -387,8 +387,8 @@ absl::StatusOr<IncidentRecord> MysqlIncidentRepository::Explain(
     const std::string& explanation, const std::string& explained_by, absl::Time now) {
   sql::Connection& conn = tx.connection();
   SqlPredicate in_scope = ScopePredicate(scope, "e.district_code", "e.uscc");
-  auto lock = Prepare(conn, absl::StrCat(kColumns, "WHERE i.id = ? AND ", in_scope.sql,
-                                         " FOR UPDATE"));
+  auto lock =
+      Prepare(conn, absl::StrCat(kColumns, "WHERE i.id = ? AND ", in_scope.sql, " FOR UPDATE"));
   lock->setInt64(1, id);
   BindStrings(*lock, 2, in_scope.values);
   ECOCASE_ASSIGN_OR_RETURN(std::vector<IncidentRecord> found, ReadAll(conn, *lock, false));

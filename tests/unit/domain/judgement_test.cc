@@ -13,8 +13,8 @@ using ::testing::DoubleNear;
 using ::testing::HasSubstr;
 
 // 2026-11-29 00:00 Beijing = 2026-11-28 16:00 UTC.
-const absl::Time kDay = absl::FromCivil(absl::CivilSecond(2026, 11, 28, 16, 0, 0),
-                                        absl::UTCTimeZone());
+const absl::Time kDay =
+    absl::FromCivil(absl::CivilSecond(2026, 11, 28, 16, 0, 0), absl::UTCTimeZone());
 
 Reading At(ReadingKind kind, absl::Time t, absl::string_view pollutant, double value,
            absl::string_view flag = "N") {
@@ -106,11 +106,11 @@ TEST(JudgementTest, OxygenAtAirLevelIsNeverAnExceedance) {
 
 TEST(JudgementTest, FewMinutesAreMissingStoppedUnitAndAcceptedMarksAreExcluded) {
   JudgementInput in = HourInput(4, Limit(100, AveragingWindow::kHour, std::nullopt));
-  AddMinutes(in.readings, 0, "a21026", 50, 0, 30);            // 30 valid minutes: too few
-  AddMinutes(in.readings, 1, "a21026", 0, 0, 60, "F");        // unit stopped
-  AddMinutes(in.readings, 2, "a21026", 300, 0, 60, "N");      // would exceed, but marked
+  AddMinutes(in.readings, 0, "a21026", 50, 0, 30);        // 30 valid minutes: too few
+  AddMinutes(in.readings, 1, "a21026", 0, 0, 60, "F");    // unit stopped
+  AddMinutes(in.readings, 2, "a21026", 300, 0, 60, "N");  // would exceed, but marked
   in.marks["a21026"].push_back({kDay + absl::Hours(2), kDay + absl::Hours(3)});
-  AddMinutes(in.readings, 3, "a21026", 80, 0, 50);            // 50 valid minutes: compliant
+  AddMinutes(in.readings, 3, "a21026", 80, 0, 50);  // 50 valid minutes: compliant
   std::vector<WindowVerdict> v = JudgeWindows(in)[0].verdicts;
   ASSERT_EQ(v.size(), 4u);
   EXPECT_EQ(v[0].kind, VerdictKind::kMissing);
@@ -166,8 +166,7 @@ TEST(JudgementTest, DailyWastewaterWindowIsFlowWeightedWithTheLimitAtMidnight) {
   in.limit_at = [](const std::string& p, absl::Time t) -> std::optional<ApplicableLimit> {
     if (p != "w01018") return std::nullopt;
     // Changed at 08:00: a daily window keeps the limit in force at its start (50).
-    return Limit(t < kDay + absl::Hours(8) ? 50 : 100, AveragingWindow::kDay, std::nullopt,
-                 "mg/L");
+    return Limit(t < kDay + absl::Hours(8) ? 50 : 100, AveragingWindow::kDay, std::nullopt, "mg/L");
   };
   for (int h = 0; h < 24; ++h) {
     const bool high = h >= 12;
