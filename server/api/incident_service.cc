@@ -162,28 +162,16 @@ absl::Status IncidentServiceImpl::DoExplain(grpc::ServerContext* context,
       std::string bytes,
       mutations_.Run(key, [&](storage::Tx& tx) -> absl::StatusOr<storage::MutationResult> {
         const absl::Time now = clock_.Now();
-        ECOCASE_ASSIGN_OR_RETURN(storage::IncidentRecord before, incidents_.Get(scope, id));
-        if (before.withdrawn) {
-          return common::WithReason(
-              absl::FailedPreconditionError(
-                  absl::StrCat(before.ResourceName(), " was withdrawn; nothing to explain")),
-              "INCIDENT_WITHDRAWN");
-        }
-        if (before.explain_time.has_value()) {
-          return common::WithReason(absl::FailedPreconditionError(absl::StrCat(
-                                        before.ResourceName(), " is already explained")),
-                                    "ALREADY_EXPLAINED");
-        }
-        if (now > before.open_time + explain_window_) {
-          return common::WithReason(
-              absl::FailedPreconditionError(
-                  absl::StrCat("the explanation window of ", before.ResourceName(), " closed at ",
-                               absl::FormatTime(before.open_time + explain_window_))),
-              "EXPLAIN_WINDOW_CLOSED");
-        }
-        ECOCASE_ASSIGN_OR_RETURN(
-            storage::IncidentRecord after,
-            incidents_.Explain(tx, scope, id, version, request.explanation(), actor, now));
+        ECOCASE_ASSIGN_OR_RETURN(storage::IncidentRecord after,
+                                 incidents_.Explain(
+                                     tx, scope, id, version,
+                                     [&](const storage::IncidentRecord& locked) {
+                                       return domain::evaluation::CheckExplainable(
+                                           locked.ResourceName(), locked.withdrawn,
+                                           locked.explain_time.has_value(), locked.open_time,
+                                           explain_window_, now);
+                                     },
+                                     request.explanation(), actor, now));
         ecocase::v1::Incident result = ToProto(after, explain_window_, /*with_windows=*/true);
         storage::MutationResult out;
         out.response = result.SerializeAsString();

@@ -19,4 +19,12 @@ absl::Time FromRegulatory(absl::CivilSecond cs) {
   return absl::FromCivil(cs, RegulatoryTimeZone());
 }
 
+absl::Time RegulatoryHourStart(absl::Time t) {
+  return FromRegulatory(absl::CivilSecond(RegulatoryHour(t)));
+}
+
+absl::Time RegulatoryDayStart(absl::Time t) {
+  return FromRegulatory(absl::CivilSecond(RegulatoryDay(t)));
+}
+
 }  // namespace ecocase::common

@@ -16,5 +16,9 @@ absl::CivilDay RegulatoryDay(absl::Time t);
 absl::CivilHour RegulatoryHour(absl::Time t);
 // The instant an Asia/Shanghai civil second begins.
 absl::Time FromRegulatory(absl::CivilSecond cs);
+// The instants the Asia/Shanghai hour and day containing `t` begin (hourly and daily
+// means, evaluation windows). UTC+8 hours begin on the same instants as UTC hours.
+absl::Time RegulatoryHourStart(absl::Time t);
+absl::Time RegulatoryDayStart(absl::Time t);
 
 }  // namespace ecocase::common

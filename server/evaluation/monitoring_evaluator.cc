@@ -24,6 +24,8 @@ namespace {
 
 using common::Log;
 using common::LogLevel;
+using common::RegulatoryDayStart;
+using common::RegulatoryHourStart;
 using domain::evaluation::ApplicableLimit;
 using domain::evaluation::FactorVerdicts;
 using domain::evaluation::Incident;
@@ -36,13 +38,6 @@ using storage::IncidentRecord;
 
 constexpr absl::string_view kActor = "system/evaluation";
 constexpr absl::string_view kService = "ecocase.v1.EvaluationSweep/";
-
-absl::Time HourFloor(absl::Time t) {
-  return absl::UnixEpoch() + absl::Floor(t - absl::UnixEpoch(), absl::Hours(1));
-}
-absl::Time BeijingDayFloor(absl::Time t) {
-  return common::FromRegulatory(absl::CivilSecond(common::RegulatoryDay(t)));
-}
 
 // The limit of `pollutant` in force at `t` among the outlet's limit periods.
 std::optional<ApplicableLimit> LimitAt(const std::vector<storage::LimitPeriod>& periods,
@@ -146,10 +141,10 @@ absl::StatusOr<EvaluationStats> MonitoringEvaluator::RunOnce() {
 
 absl::Status MonitoringEvaluator::EvaluateOutlet(const storage::EvaluationTarget& target,
                                                  absl::Time now, EvaluationStats& stats) {
-  const absl::Time end = HourFloor(now - options_.hour_grace);
+  const absl::Time end = RegulatoryHourStart(now - options_.hour_grace);
   const absl::Time oldest = end - options_.max_replay;
   absl::Time through = target.evaluated_through.value_or(
-      std::max(HourFloor(target.first_bind_time), end - options_.initial_lookback));
+      std::max(RegulatoryHourStart(target.first_bind_time), end - options_.initial_lookback));
   ECOCASE_ASSIGN_OR_RETURN(std::vector<storage::EvaluationRequest> requests,
                            evaluation_.ListRequests(target.outlet_id));
   std::vector<storage::EvaluationRequest> handled;
@@ -166,7 +161,7 @@ absl::Status MonitoringEvaluator::EvaluateOutlet(const storage::EvaluationTarget
       std::any_of(target.limits.begin(), target.limits.end(), [](const storage::LimitPeriod& p) {
         return p.limit.averaging_window == domain::AveragingWindow::kDay;
       });
-  if (has_daily) start = BeijingDayFloor(start);
+  if (has_daily) start = RegulatoryDayStart(start);
 
   domain::evaluation::JudgementInput input;
   input.medium = absl::StartsWith(target.outlet_code, "DW")
@@ -415,10 +410,11 @@ absl::Status MonitoringEvaluator::EvaluateOffline(absl::Time now, EvaluationStat
     incident.key = {"", "", IncidentKind::kDeviceOffline};
     incident.first_bad_window = current ? current->incident.first_bad_window : last;
     incident.state = offline ? IncidentState::kOpen : IncidentState::kClosed;
-    incident.last_bad_window = offline ? HourFloor(now) : HourFloor(last);
+    incident.last_bad_window = offline ? RegulatoryHourStart(now) : RegulatoryHourStart(last);
     // Hours silent so far (at least one): kept current while it stays open, without alerts.
-    incident.bad_windows = static_cast<int>(std::max<int64_t>(
-        1, absl::ToInt64Hours(incident.last_bad_window - HourFloor(incident.first_bad_window))));
+    incident.bad_windows = static_cast<int>(
+        std::max<int64_t>(1, absl::ToInt64Hours(incident.last_bad_window -
+                                                RegulatoryHourStart(incident.first_bad_window))));
     if (!offline) incident.closing_window = last;
     if (current != nullptr && offline && current->incident.bad_windows == incident.bad_windows) {
       continue;

@@ -75,9 +75,6 @@ class EvaluationRepository {
   virtual absl::Status RecordProgress(int64_t outlet_id, absl::Time evaluated_through,
                                       const std::vector<EvaluationRequest>& handled,
                                       absl::Time now) = 0;
-  // Adds requests for the whole hours overlapping [from, to) (INSERT ... or refresh).
-  virtual absl::Status RequestHours(Tx& tx, int64_t outlet_id, absl::Time from, absl::Time to,
-                                    absl::Time now) = 0;
   // Every device bound to an outlet now, with its last activity.
   virtual absl::StatusOr<std::vector<DeviceActivity>> ListBoundDevices() = 0;
 };

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -89,13 +90,13 @@ class IncidentRepository {
   virtual absl::StatusOr<std::vector<IncidentRecord>> List(
       const Scope& scope, const IncidentFilter& filter, int limit,
       const std::optional<IncidentCursor>& after) = 0;
-  // Records the enterprise's explanation (情况说明). ABORTED on a stale expected_version
-  // (0 = any).
-  virtual absl::StatusOr<IncidentRecord> Explain(Tx& tx, const Scope& scope, int64_t id,
-                                                 int64_t expected_version,
-                                                 const std::string& explanation,
-                                                 const std::string& explained_by,
-                                                 absl::Time now) = 0;
+  // Records the enterprise's explanation (情况说明) after `check` approved the locked
+  // incident (its error is returned as is, nothing written). ABORTED on a stale
+  // expected_version (0 = any).
+  virtual absl::StatusOr<IncidentRecord> Explain(
+      Tx& tx, const Scope& scope, int64_t id, int64_t expected_version,
+      absl::FunctionRef<absl::Status(const IncidentRecord&)> check,
+      const std::string& explanation, const std::string& explained_by, absl::Time now) = 0;
   // The enterprise's open incidents (for GetPermitStatus), newest first, at most `limit`.
   virtual absl::StatusOr<std::vector<IncidentRecord>> ListOpenForEnterprise(
       const Scope& scope, const std::string& enterprise_uscc, int limit) = 0;

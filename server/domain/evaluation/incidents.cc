@@ -5,6 +5,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "common/errors.h"
 
 namespace ecocase::domain::evaluation {
 namespace {
@@ -355,6 +356,28 @@ absl::StatusOr<IncidentEvaluation> EvaluateIncidents(const IncidentKey& key,
     if (!matched[i]) result.events.push_back({IncidentEventKind::kWithdrawn, *affected[i]});
   }
   return result;
+}
+
+absl::Status CheckExplainable(absl::string_view name, bool withdrawn, bool explained,
+                              absl::Time open_time, absl::Duration window, absl::Time now) {
+  if (withdrawn) {
+    return common::WithReason(
+        absl::FailedPreconditionError(absl::StrCat(name, " was withdrawn; nothing to explain")),
+        "INCIDENT_WITHDRAWN");
+  }
+  if (explained) {
+    return common::WithReason(
+        absl::FailedPreconditionError(absl::StrCat(name, " is already explained")),
+        "ALREADY_EXPLAINED");
+  }
+  if (now > open_time + window) {
+    return common::WithReason(
+        absl::FailedPreconditionError(absl::StrCat("the explanation window of ", name,
+                                                   " closed at ",
+                                                   absl::FormatTime(open_time + window))),
+        "EXPLAIN_WINDOW_CLOSED");
+  }
+  return absl::OkStatus();
 }
 
 bool DeviceOfflineIncidentShouldBeOpen(absl::Time last_seen, absl::Time now,

@@ -167,6 +167,12 @@ absl::StatusOr<IncidentEvaluation> EvaluateIncidents(const IncidentKey& key,
                                                      const std::vector<WindowVerdict>& span,
                                                      const IncidentOptions& options);
 
+// Whether the enterprise may still explain (情况说明) incident `name`: not withdrawn, not
+// explained yet, and within `window` of when it opened. FAILED_PRECONDITION with reason
+// INCIDENT_WITHDRAWN, ALREADY_EXPLAINED or EXPLAIN_WINDOW_CLOSED otherwise.
+absl::Status CheckExplainable(absl::string_view name, bool withdrawn, bool explained,
+                              absl::Time open_time, absl::Duration window, absl::Time now);
+
 struct OfflineOptions {
   // No packet at all for longer than this = offline (domain-rules §2.6: N × the upload
   // interval; 1 hour by default, configurable per device by the caller).

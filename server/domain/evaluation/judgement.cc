@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/regulatory_time.h"
 
 namespace ecocase::domain::evaluation {
 namespace {
@@ -11,16 +12,8 @@ namespace {
 using monitoring::Reading;
 using monitoring::ReadingKind;
 
-// Beijing is UTC+8 whole hours: hours align in both zones, days begin at 16:00 UTC.
-constexpr absl::Duration kBeijingOffset = absl::Hours(8);
-
-absl::Time HourStart(absl::Time t) {
-  return absl::UnixEpoch() + absl::Floor(t - absl::UnixEpoch(), absl::Hours(1));
-}
-absl::Time BeijingDayStart(absl::Time t) {
-  return absl::UnixEpoch() - kBeijingOffset +
-         absl::Floor(t + kBeijingOffset - absl::UnixEpoch(), absl::Hours(24));
-}
+using common::RegulatoryDayStart;
+using common::RegulatoryHourStart;
 
 // The readings of one factor, bucketed by the hour (or, for DAY readings, the day) they
 // describe.
@@ -34,10 +27,14 @@ std::map<std::string, FactorSeries> Bucket(const std::vector<Reading>& readings)
   for (const Reading& r : readings) {
     FactorSeries& s = out[r.pollutant];
     switch (r.kind) {
-      case ReadingKind::kRealtime: s.hours[HourStart(r.data_time)].realtime.push_back(r); break;
-      case ReadingKind::kMinute: s.hours[HourStart(r.data_time)].minutes.push_back(r); break;
-      case ReadingKind::kHour: s.hours[HourStart(r.data_time)].station_hour = r; break;
-      case ReadingKind::kDay: s.days.emplace(BeijingDayStart(r.data_time), r); break;
+      case ReadingKind::kRealtime:
+        s.hours[RegulatoryHourStart(r.data_time)].realtime.push_back(r);
+        break;
+      case ReadingKind::kMinute:
+        s.hours[RegulatoryHourStart(r.data_time)].minutes.push_back(r);
+        break;
+      case ReadingKind::kHour: s.hours[RegulatoryHourStart(r.data_time)].station_hour = r; break;
+      case ReadingKind::kDay: s.days.emplace(RegulatoryDayStart(r.data_time), r); break;
       case ReadingKind::kUnspecified: break;
     }
   }
@@ -65,7 +62,7 @@ class Judge {
         if (!limit || limit->window != AveragingWindow::kHour) continue;
         hourly.verdicts.push_back(JudgeHour(p, h, *limit));
       }
-      for (absl::Time d = BeijingDayStart(in_.from); d + absl::Hours(24) <= in_.to;
+      for (absl::Time d = RegulatoryDayStart(in_.from); d + absl::Hours(24) <= in_.to;
            d += absl::Hours(24)) {
         if (d < in_.from) continue;
         std::optional<ApplicableLimit> limit = in_.limit_at(p, d);

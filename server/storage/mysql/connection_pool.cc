@@ -192,4 +192,11 @@ int ConnectionPool::idle_connections() const {
   return static_cast<int>(idle_.size());
 }
 
+int64_t LastInsertId(sql::Connection& conn) {
+  auto stmt = Prepare(conn, "SELECT LAST_INSERT_ID()");
+  std::unique_ptr<sql::ResultSet> rs(stmt->executeQuery());
+  rs->next();
+  return rs->getInt64(1);
+}
+
 }  // namespace ecocase::storage::mysql

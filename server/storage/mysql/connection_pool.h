@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include "absl/strings/string_view.h"
 #include <vector>
@@ -89,5 +90,7 @@ class ConnectionPool final {
 // Connector/C++ hands out raw owning pointers; these wrap them at once.
 std::unique_ptr<sql::PreparedStatement> Prepare(sql::Connection& conn, absl::string_view sql);
 void ExecuteStatement(sql::Connection& conn, absl::string_view sql);
+// The AUTO_INCREMENT id the connection's last INSERT made.
+int64_t LastInsertId(sql::Connection& conn);
 
 }  // namespace ecocase::storage::mysql

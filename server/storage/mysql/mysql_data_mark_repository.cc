@@ -14,6 +14,7 @@
 #include "common/errors.h"
 #include "common/status_macros.h"
 #include "storage/mysql/mysql_error.h"
+#include "storage/mysql/evaluation_requests.h"
 #include "storage/mysql/scope_sql.h"
 #include "storage/mysql/sql_time.h"
 #include "storage/mysql/transaction.h"
@@ -46,9 +47,6 @@ constexpr absl::string_view kInsertEvidence =
 constexpr absl::string_view kUpdateMark =
     "UPDATE data_mark SET state = ?, review_reason = ?, reviewed_by = ?, review_time = ?, "
     "update_time = ?, version = version + 1 WHERE id = ?";
-
-// Rows of evaluation_request written by one statement at most.
-constexpr int kRequestRowsPerStatement = 200;
 
 absl::Status NotFound(int64_t id) {
   return absl::NotFoundError(absl::StrCat("dataMarks/", id, " not found"));
@@ -128,36 +126,6 @@ absl::StatusOr<std::optional<DataMark>> SelectMark(sql::Connection& conn, const 
   ECOCASE_ASSIGN_OR_RETURN(std::vector<DataMark> marks, ReadMarks(conn, *stmt));
   if (marks.empty()) return std::optional<DataMark>();
   return std::optional<DataMark>(std::move(marks.front()));
-}
-
-int64_t LastInsertId(sql::Connection& conn) {
-  auto stmt = Prepare(conn, "SELECT LAST_INSERT_ID()");
-  std::unique_ptr<sql::ResultSet> rs(stmt->executeQuery());
-  rs->next();
-  return rs->getInt64(1);
-}
-
-// Asks the evaluator to judge again every UTC-aligned hour overlapping [start, end) of the
-// outlet. Beijing (UTC+8) hours start on the same instants.
-void RequestEvaluation(sql::Connection& conn, int64_t outlet_id, absl::Time start, absl::Time end,
-                       absl::Time now) {
-  const int64_t first = absl::ToUnixSeconds(start) / 3600;        // floor: marks are after 1970
-  const int64_t last = (absl::ToUnixSeconds(end) + 3599) / 3600;  // exclusive, rounded up
-  const std::string requested = FormatSqlTime(now);
-  for (int64_t from = first; from < last; from += kRequestRowsPerStatement) {
-    const int64_t to = std::min(last, from + kRequestRowsPerStatement);
-    std::vector<absl::string_view> rows(static_cast<size_t>(to - from), "(?, ?, ?)");
-    auto stmt = Prepare(conn, absl::StrCat("INSERT IGNORE INTO evaluation_request (outlet_id, "
-                                           "hour_start, request_time) VALUES ",
-                                           absl::StrJoin(rows, ", ")));
-    int i = 1;
-    for (int64_t hour = from; hour < to; ++hour) {
-      stmt->setInt64(i++, outlet_id);
-      stmt->setString(i++, FormatSqlTime(absl::FromUnixSeconds(hour * 3600)));
-      stmt->setString(i++, requested);
-    }
-    stmt->executeUpdate();
-  }
 }
 
 // What the enterprise declared: a review must not change it.
@@ -263,7 +231,7 @@ absl::StatusOr<DataMark> MysqlDataMarkRepository::Update(
   stmt->setInt64(6, id);
   stmt->executeUpdate();
   if (after.state == DataMarkState::kAccepted && before->state != DataMarkState::kAccepted) {
-    RequestEvaluation(conn, after.outlet_id, after.start, after.end, now);
+    RequestEvaluation(conn, HoursOf(after.outlet_id, after.start, after.end), now);
   }
   ECOCASE_ASSIGN_OR_RETURN(std::optional<DataMark> stored, SelectMark(conn, Scope::All(), id));
   if (!stored.has_value()) return absl::InternalError("an updated data mark vanished");

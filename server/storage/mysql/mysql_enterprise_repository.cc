@@ -77,13 +77,6 @@ void SetProtocol(sql::PreparedStatement& stmt, int index,
   stmt.setString(index + 4, domain::Sm4KeysText(p.sm4_keys));
 }
 
-int64_t LastInsertId(sql::Connection& conn) {
-  auto stmt = Prepare(conn, "SELECT LAST_INSERT_ID()");
-  std::unique_ptr<sql::ResultSet> rs(stmt->executeQuery());
-  rs->next();
-  return rs->getInt64(1);
-}
-
 // Runs an INSERT/UPDATE; a duplicate key becomes `duplicate`, anything else is rethrown for
 // RunInTransaction to map.
 absl::Status ExecuteUnique(sql::PreparedStatement& stmt, absl::Status duplicate) {

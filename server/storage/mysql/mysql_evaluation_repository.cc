@@ -63,10 +63,6 @@ constexpr absl::string_view kDeleteRequestsSql =
     "DELETE FROM evaluation_request WHERE outlet_id = ? AND hour_start <= ? "
     "AND request_time <= ?";
 
-constexpr absl::string_view kRequestHourSql =
-    "INSERT INTO evaluation_request (outlet_id, hour_start, request_time) VALUES (?, ?, ?) "
-    "ON DUPLICATE KEY UPDATE request_time = VALUES(request_time)";
-
 constexpr absl::string_view kBoundDevicesSql =
     "SELECT d.mn, d.outlet_id, o.enterprise_id, d.bind_time, a.last_seen "
     "FROM device d JOIN outlet o ON o.id = d.outlet_id "
@@ -80,10 +76,6 @@ std::string FormatSecond(absl::Time t) {
 std::optional<double> OptionalDouble(sql::ResultSet& rs, int index) {
   if (rs.isNull(index)) return std::nullopt;
   return static_cast<double>(rs.getDouble(index));
-}
-
-absl::Time HourFloor(absl::Time t) {
-  return absl::UnixEpoch() + absl::Floor(t - absl::UnixEpoch(), absl::Hours(1));
 }
 
 }  // namespace
@@ -213,18 +205,6 @@ absl::Status MysqlEvaluationRepository::RecordProgress(
     Tx tx(conn);
     return FinishOutlet(tx, outlet_id, evaluated_through, handled, now);
   });
-}
-
-absl::Status MysqlEvaluationRepository::RequestHours(Tx& tx, int64_t outlet_id, absl::Time from,
-                                                     absl::Time to, absl::Time now) {
-  auto stmt = Prepare(tx.connection(), kRequestHourSql);
-  for (absl::Time h = HourFloor(from); h < to; h += absl::Hours(1)) {
-    stmt->setInt64(1, outlet_id);
-    stmt->setString(2, FormatSqlTime(h));
-    stmt->setString(3, FormatSqlTime(now));
-    stmt->executeUpdate();
-  }
-  return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<DeviceActivity>> MysqlEvaluationRepository::ListBoundDevices() {

@@ -19,8 +19,6 @@ class MysqlEvaluationRepository final : public EvaluationRepository {
   absl::Status RecordProgress(int64_t outlet_id, absl::Time evaluated_through,
                               const std::vector<EvaluationRequest>& handled,
                               absl::Time now) override;
-  absl::Status RequestHours(Tx& tx, int64_t outlet_id, absl::Time from, absl::Time to,
-                            absl::Time now) override;
   absl::StatusOr<std::vector<DeviceActivity>> ListBoundDevices() override;
 
  private:

@@ -246,10 +246,7 @@ absl::StatusOr<IncidentRecord> MysqlIncidentRepository::Save(
     insert->setString(i++, FormatSqlTime(now));
     insert->setString(i++, FormatSqlTime(now));
     insert->executeUpdate();
-    auto last = Prepare(conn, "SELECT LAST_INSERT_ID()");
-    std::unique_ptr<sql::ResultSet> rs(last->executeQuery());
-    rs->next();
-    id = rs->getInt64(1);
+    id = LastInsertId(conn);
   } else {
     IncidentRecord& stored = found.front();
     id = stored.id;
@@ -384,7 +381,8 @@ absl::StatusOr<std::vector<IncidentRecord>> MysqlIncidentRepository::List(
 
 absl::StatusOr<IncidentRecord> MysqlIncidentRepository::Explain(
     Tx& tx, const Scope& scope, int64_t id, int64_t expected_version,
-    const std::string& explanation, const std::string& explained_by, absl::Time now) {
+    absl::FunctionRef<absl::Status(const IncidentRecord&)> check, const std::string& explanation,
+    const std::string& explained_by, absl::Time now) {
   sql::Connection& conn = tx.connection();
   SqlPredicate in_scope = ScopePredicate(scope, "e.district_code", "e.uscc");
   auto lock =
@@ -392,15 +390,14 @@ absl::StatusOr<IncidentRecord> MysqlIncidentRepository::Explain(
   lock->setInt64(1, id);
   BindStrings(*lock, 2, in_scope.values);
   ECOCASE_ASSIGN_OR_RETURN(std::vector<IncidentRecord> found, ReadAll(conn, *lock, false));
-  if (found.empty() || found.front().withdrawn) {
-    return absl::NotFoundError(absl::StrCat("incidents/", id, " not found"));
-  }
+  if (found.empty()) return absl::NotFoundError(absl::StrCat("incidents/", id, " not found"));
   if (expected_version != 0 && expected_version != found.front().version) {
     return common::WithReason(
         absl::AbortedError(absl::StrCat("incidents/", id,
                                         " was changed by someone else; read it again and retry")),
         "ETAG_MISMATCH");
   }
+  ECOCASE_RETURN_IF_ERROR(check(found.front()));
   auto update = Prepare(conn,
                         "UPDATE incident SET explanation = ?, explained_by = ?, "
                         "explain_time = ?, update_time = ?, version = version + 1 WHERE id = ?");

@@ -27,9 +27,10 @@ class MysqlIncidentRepository final : public IncidentRepository {
   absl::StatusOr<std::vector<IncidentRecord>> List(
       const Scope& scope, const IncidentFilter& filter, int limit,
       const std::optional<IncidentCursor>& after) override;
-  absl::StatusOr<IncidentRecord> Explain(Tx& tx, const Scope& scope, int64_t id,
-                                         int64_t expected_version, const std::string& explanation,
-                                         const std::string& explained_by, absl::Time now) override;
+  absl::StatusOr<IncidentRecord> Explain(
+      Tx& tx, const Scope& scope, int64_t id, int64_t expected_version,
+      absl::FunctionRef<absl::Status(const IncidentRecord&)> check, const std::string& explanation,
+      const std::string& explained_by, absl::Time now) override;
   absl::StatusOr<std::vector<IncidentRecord>> ListOpenForEnterprise(
       const Scope& scope, const std::string& enterprise_uscc, int limit) override;
 

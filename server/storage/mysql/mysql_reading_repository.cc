@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <map>
-#include <set>
 #include <tuple>
 
 #include "absl/strings/numbers.h"
@@ -14,8 +13,10 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/regulatory_time.h"
 #include "common/status_macros.h"
 #include "domain/enterprise.h"
+#include "storage/mysql/evaluation_requests.h"
 #include "storage/mysql/reading_columns.h"
 #include "storage/mysql/scope_sql.h"
 #include "storage/mysql/sql_time.h"
@@ -100,20 +101,18 @@ int BindRow(sql::PreparedStatement& stmt, int index, const ReadingRow& row) {
 // What an insert tells the evaluation: when each device was last heard from (for
 // DEVICE_OFFLINE), and which already finished hours got data late and must be judged again.
 
-absl::Time HourFloor(absl::Time t) {
-  return absl::UnixEpoch() + absl::Floor(t - absl::UnixEpoch(), absl::Hours(1));
-}
-
 void RecordActivity(sql::Connection& conn, const std::vector<const ReadingRow*>& rows) {
   std::map<std::string, absl::Time> last_seen;
-  std::set<std::pair<int64_t, absl::Time>> late_hours;
+  OutletHours late_hours;
   absl::Time now = absl::InfinitePast();
   for (const ReadingRow* row : rows) {
     absl::Time& seen = last_seen.try_emplace(row->reading.mn, row->receive_time).first->second;
     seen = std::max(seen, row->receive_time);
     now = std::max(now, row->receive_time);
-    const absl::Time hour = HourFloor(row->reading.data_time);
-    if (hour < HourFloor(row->receive_time)) late_hours.emplace(row->outlet_id, hour);
+    const absl::Time hour = common::RegulatoryHourStart(row->reading.data_time);
+    if (hour < common::RegulatoryHourStart(row->receive_time)) {
+      late_hours.emplace(row->outlet_id, hour);
+    }
   }
   // One statement for the batch's devices: the writer's throughput must not pay per MN.
   std::string sql = "INSERT INTO device_activity (mn, last_seen) VALUES ";
@@ -127,17 +126,7 @@ void RecordActivity(sql::Connection& conn, const std::vector<const ReadingRow*>&
     seen->setString(index++, FormatSqlTime(t));
   }
   seen->executeUpdate();
-  if (late_hours.empty()) return;
-  auto request = Prepare(conn,
-                         "INSERT INTO evaluation_request (outlet_id, hour_start, request_time) "
-                         "VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE request_time = "
-                         "GREATEST(request_time, VALUES(request_time))");
-  for (const auto& [outlet_id, hour] : late_hours) {
-    request->setInt64(1, outlet_id);
-    request->setString(2, FormatSqlTime(hour));
-    request->setString(3, FormatSqlTime(now));
-    request->executeUpdate();
-  }
+  RequestEvaluation(conn, late_hours, now);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -322,13 +322,6 @@ std::optional<int64_t> LockBySource(sql::Connection& conn, const Task& task) {
   return rs->getInt64(1);
 }
 
-int64_t LastInsertId(sql::Connection& conn) {
-  auto stmt = Prepare(conn, "SELECT LAST_INSERT_ID()");
-  std::unique_ptr<sql::ResultSet> rs(stmt->executeQuery());
-  rs->next();
-  return rs->getInt64(1);
-}
-
 // The next sequence number of a history table for task `id` (the task is locked).
 int NextSeq(sql::Connection& conn, absl::string_view table, int64_t id) {
   auto stmt = Prepare(conn, absl::StrCat("SELECT COALESCE(MAX(seq), 0) + 1 FROM ", table,
