@@ -10,6 +10,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "domain/complaint_kinds.h"
+#include "domain/complaint_sla.h"
 #include "domain/enterprise.h"
 
 namespace ecocase::domain {
@@ -208,6 +209,10 @@ struct Complaint {
   std::vector<Revisit> revisits;
   int reopen_count = 0;
   bool case_clue = false;  // verified findings: a clue (线索) for 立案 (§5.3, §4.2)
+
+  // The acceptance and closure clocks, set by the service from the SLA policy at intake
+  // and moved by acceptance and extensions (complaint_sla.h).
+  ComplaintDeadlines deadlines;
 
   int64_t master_id = 0;  // when MERGED or linked as a repeat report
   std::vector<LinkedComplaint> linked;  // on a master
