@@ -13,7 +13,9 @@
 #include "common/log.h"
 #include "common/regulatory_time.h"
 #include "common/server_config.h"
+#include "domain/complaint_sla.h"
 #include "domain/working_calendar.h"
+#include "security/field_cipher.h"
 
 namespace {
 
@@ -59,6 +61,37 @@ absl::StatusOr<ecocase::domain::WorkingCalendar> LoadCalendar(const std::string&
   return ecocase::domain::DefaultWorkingCalendar({*std::move(schedule)});
 }
 
+// The reporter-identity key from ECOCASE_FIELD_KEY or field_key_file; null when neither
+// is set (only anonymous complaints can then be registered).
+absl::StatusOr<std::shared_ptr<const ecocase::security::FieldCipher>> LoadFieldCipher(
+    const ecocase::common::ServerConfig& config) {
+  using ecocase::security::FieldCipher;
+  if (!config.field_key.empty()) {
+    auto cipher = FieldCipher::FromKeyText(config.field_key, "ECOCASE_FIELD_KEY");
+    if (!cipher.ok()) return cipher.status();
+    return std::make_shared<const FieldCipher>(*std::move(cipher));
+  }
+  if (!config.field_key_file.empty()) {
+    auto cipher = FieldCipher::FromFile(config.field_key_file);
+    if (!cipher.ok()) return cipher.status();
+    return std::make_shared<const FieldCipher>(*std::move(cipher));
+  }
+  return std::shared_ptr<const FieldCipher>();
+}
+
+// The built-in SLA table, with the rows of complaint_sla_file replacing or adding to it.
+absl::StatusOr<ecocase::domain::SlaPolicy> LoadSlaPolicy(const std::string& file) {
+  auto defaults = ecocase::domain::DefaultSlaPolicy();
+  if (!defaults.ok() || file.empty()) return defaults;
+  auto text = ecocase::common::ReadFileToString(file);
+  if (!text.ok()) return text.status();
+  auto policy = ecocase::domain::OverrideSlaPolicy(*defaults, *text);
+  if (!policy.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(file, ": ", policy.status().message()));
+  }
+  return policy;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -95,7 +128,17 @@ int main(int argc, char** argv) {
     }
   }
 
+  auto field_cipher = LoadFieldCipher(*config);
+  if (!field_cipher.ok()) return Fail("field encryption key", field_cipher.status());
+  auto sla_policy = LoadSlaPolicy(config->complaint_sla_file);
+  if (!sla_policy.ok()) return Fail("complaint SLA table", sla_policy.status());
+
   ecocase::app::ApplicationOptions options;
+  options.field_cipher = *field_cipher;
+  options.complaint_sla = *std::move(sla_policy);
+  options.complaints.duplicates.max_distance_m = config->complaint_duplicate_distance_m;
+  options.complaints.duplicates.window = config->complaint_duplicate_window;
+  options.complaints.findings_task_days = config->complaint_task_days;
   options.db = DbOptionsFrom(*config);
   options.db_startup_timeout = config->db_startup_timeout;
   options.server.listen_address = config->listen;

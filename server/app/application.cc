@@ -25,6 +25,7 @@
 #include "storage/mysql/migrations.h"
 #include "storage/mysql/mysql_alert_repository.h"
 #include "storage/mysql/mysql_audit_repository.h"
+#include "storage/mysql/mysql_complaint_repository.h"
 #include "storage/mysql/mysql_data_mark_repository.h"
 #include "storage/mysql/mysql_evaluation_repository.h"
 #include "storage/mysql/mysql_incident_repository.h"
@@ -56,6 +57,11 @@ absl::Status WaitForDatabase(storage::mysql::ConnectionPool& pool, absl::Duratio
   }
 }
 
+api::ComplaintOptions WithCity(api::ComplaintOptions options, const std::string& city_code) {
+  options.city_code = city_code;
+  return options;
+}
+
 absl::Status MigrateWith(storage::mysql::ConnectionPool& pool) {
   ECOCASE_ASSIGN_OR_RETURN(auto migrations, storage::mysql::LoadMigrations(
                                                 embedded::EmbeddedMigrations()));
@@ -72,8 +78,10 @@ absl::Status MigrateWith(storage::mysql::ConnectionPool& pool) {
 // repositories and pool they use.
 struct Application::Parts {
   Parts(const ApplicationOptions& o, const domain::WorkingCalendar& calendar,
-        const common::Clock& clock)
-      : pool(o.db),
+        const common::Clock& clock, domain::SlaPolicy sla)
+      : sla_policy(std::move(sla)),
+        field_cipher(o.field_cipher),
+        pool(o.db),
         mutations(pool, clock),
         users(pool),
         sessions(pool),
@@ -87,6 +95,7 @@ struct Application::Parts {
         data_marks(pool),
         evaluation(pool),
         incidents(pool),
+        complaints(pool, field_cipher.get()),
         leases(pool),
         readings(pool),
         devices(readings, clock, o.monitoring.devices),
@@ -115,8 +124,12 @@ struct Application::Parts {
                          o.evaluation.explain_window),
         evaluator(evaluation, incidents, data_marks, tasks, alerts, mutations, calendar, clock,
                   o.evaluation),
+        complaint_service(authorizer, complaints, tasks, users, mutations, calendar, sla_policy,
+                          clock, field_cipher.get(), WithCity(o.complaints, o.auth.city_code)),
         sweeps(leases, clock, o.replica_id) {}
 
+  const domain::SlaPolicy sla_policy;
+  const std::shared_ptr<const security::FieldCipher> field_cipher;
   storage::mysql::ConnectionPool pool;
   storage::mysql::MysqlMutationRunner mutations;
   storage::mysql::MysqlUserRepository users;
@@ -131,6 +144,7 @@ struct Application::Parts {
   storage::mysql::MysqlDataMarkRepository data_marks;
   storage::mysql::MysqlEvaluationRepository evaluation;
   storage::mysql::MysqlIncidentRepository incidents;
+  storage::mysql::MysqlComplaintRepository complaints;
   storage::mysql::MysqlLeaseStore leases;
   storage::mysql::MysqlReadingRepository readings;
   ingest::DeviceDirectory devices;
@@ -153,6 +167,7 @@ struct Application::Parts {
   api::TaskOverdueSweep task_overdue;
   api::IncidentServiceImpl incident_service;
   evaluation::MonitoringEvaluator evaluator;
+  api::ComplaintServiceImpl complaint_service;
   api::TestHookServiceImpl test_hook_service;
   security::Sm4CpDecryptor sm4;
   std::unique_ptr<ingest::Hj212Gateway> gateway;
@@ -174,7 +189,16 @@ absl::Status Application::Migrate(const ApplicationOptions& options) {
 absl::StatusOr<std::unique_ptr<Application>> Application::Start(
     const ApplicationOptions& options, const domain::WorkingCalendar& calendar,
     const common::Clock& clock) {
-  auto parts = std::make_unique<Parts>(options, calendar, clock);
+  absl::StatusOr<domain::SlaPolicy> sla_policy =
+      options.complaint_sla.has_value() ? absl::StatusOr<domain::SlaPolicy>(*options.complaint_sla)
+                                        : domain::DefaultSlaPolicy();
+  if (!sla_policy.ok()) return sla_policy.status();
+  if (options.field_cipher == nullptr) {
+    Log(LogLevel::kWarning, "no_field_key")
+        .Str("effect", "complaints naming a reporter are refused; set field_key_file or "
+                       "ECOCASE_FIELD_KEY");
+  }
+  auto parts = std::make_unique<Parts>(options, calendar, clock, *std::move(sla_policy));
   ECOCASE_RETURN_IF_ERROR(WaitForDatabase(parts->pool, options.db_startup_timeout));
   ECOCASE_RETURN_IF_ERROR(MigrateWith(parts->pool));
   if (!options.bootstrap_admin_password.empty()) {
@@ -195,6 +219,7 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Start(
   services.push_back(&parts->monitoring_service);
   services.push_back(&parts->alert_service);
   services.push_back(&parts->incident_service);
+  services.push_back(&parts->complaint_service);
   if (options.test_hooks) services.push_back(&parts->test_hook_service);
   ECOCASE_ASSIGN_OR_RETURN(parts->server, api::GrpcServer::Start(options.server, services));
   if (options.monitoring.hj212_enabled) {

@@ -5,17 +5,21 @@
 #include "ingest/hj212_gateway.h"
 #include "ingest/reading_writer.h"
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "api/alert_hub.h"
 #include "api/auth_service.h"
+#include "api/complaint_service.h"
 #include "api/server.h"
 #include "common/clock.h"
 #include "domain/evaluation/data_mark.h"
 #include "evaluation/monitoring_evaluator.h"
 #include "domain/working_calendar.h"
+#include "domain/complaint_sla.h"
+#include "security/field_cipher.h"
 #include "security/password_hasher.h"
 #include "storage/db_options.h"
 
@@ -60,6 +64,12 @@ struct ApplicationOptions {
   // The exceedance and missing-data evaluation (issue 7) and how often its sweep runs.
   evaluation::EvaluationOptions evaluation;
   absl::Duration evaluation_interval = absl::Minutes(1);
+  // Hotline complaints: the key that encrypts reporters' names and phones (null: only
+  // anonymous complaints can be registered), the SLA table (unset: the defaults of
+  // domain-rules §5) and the duplicate and task settings (city_code is auth's).
+  std::shared_ptr<const security::FieldCipher> field_cipher;
+  std::optional<domain::SlaPolicy> complaint_sla;
+  api::ComplaintOptions complaints;
 };
 
 // The whole server wired together: pool -> migrations -> repositories -> services -> gRPC

@@ -91,6 +91,20 @@ const std::vector<ConfigKey>& ServerConfigKeys() {
        "exceedances are then flagged as case candidates"},
       {"exceedance_task_days", "10",
        "the period of the rectification task a new exceedance issues, in working days"},
+      {"field_key_file", "",
+       "file holding the key that encrypts complaint reporters' names and phones: 64 hex "
+       "digits (openssl rand -hex 32), mode 600; without a key (or ECOCASE_FIELD_KEY) only "
+       "anonymous complaints can be registered"},
+      {"field_key", "", "the reporter-identity key itself, 64 hex digits", /*env_only=*/true},
+      {"complaint_sla_file", "",
+       "file of complaint SLA rows (channel category urgency acceptance= closure= ...) that "
+       "replace or add to the built-in table of domain-rules §5"},
+      {"complaint_duplicate_distance_m", "500",
+       "complaints of the same category within this many metres are suggested as duplicates"},
+      {"complaint_duplicate_window", "720h",
+       "complaints received within this time of each other may be duplicates or repeat reports"},
+      {"complaint_task_days", "15",
+       "working days of the rectification task verified complaint findings issue by default"},
       {"alert_poll_interval", "1s",
        "how often the alert feed looks for new alerts (from any replica) to send to watches"},
       {"bootstrap_admin_password", "",
@@ -220,6 +234,16 @@ absl::StatusOr<ServerConfig> ParseServerConfig(const Config& c) {
   ECOCASE_ASSIGN_OR_RETURN(s.device_offline_after, c.GetDuration("device_offline_after"));
   ECOCASE_ASSIGN_OR_RETURN(s.incident_explain_window, c.GetDuration("incident_explain_window"));
   ECOCASE_ASSIGN_OR_RETURN(s.exceedance_task_days, c.GetInt("exceedance_task_days", 1, 365));
+  s.field_key_file = c.Get("field_key_file");
+  s.field_key = c.Get("field_key");
+  if (!s.field_key_file.empty() && !s.field_key.empty()) {
+    return absl::InvalidArgumentError("set either ECOCASE_FIELD_KEY or field_key_file, not both");
+  }
+  s.complaint_sla_file = c.Get("complaint_sla_file");
+  ECOCASE_ASSIGN_OR_RETURN(int distance, c.GetInt("complaint_duplicate_distance_m", 1, 100000));
+  s.complaint_duplicate_distance_m = distance;
+  ECOCASE_ASSIGN_OR_RETURN(s.complaint_duplicate_window, c.GetDuration("complaint_duplicate_window"));
+  ECOCASE_ASSIGN_OR_RETURN(s.complaint_task_days, c.GetInt("complaint_task_days", 1, 365));
   if (s.evaluation_interval < absl::Seconds(1) || s.evaluation_hour_grace < absl::ZeroDuration() ||
       s.evaluation_hour_grace > absl::Hours(24) || s.device_offline_after < absl::Minutes(1) ||
       s.incident_explain_window <= absl::ZeroDuration()) {

@@ -85,6 +85,13 @@ struct ServerConfig {
   absl::Duration data_mark_max_length;
   absl::Duration data_mark_max_future;
   absl::Duration data_mark_max_age;
+  // Hotline complaints (issue 8).
+  std::string field_key_file;  // The reporter-identity key, 64 hex digits, mode 600.
+  std::string field_key;       // The same from ECOCASE_FIELD_KEY; at most one of the two.
+  std::string complaint_sla_file;
+  double complaint_duplicate_distance_m = 500;
+  absl::Duration complaint_duplicate_window;
+  int complaint_task_days = 15;
 };
 
 // Types and validates the merged settings; INVALID_ARGUMENT names the bad setting.

@@ -17,6 +17,7 @@ constexpr uint32_t kSupervisor = Bit(Role::kSupervisor);
 constexpr uint32_t kOfficer = Bit(Role::kOfficer);
 constexpr uint32_t kEnterprise = Bit(Role::kEnterprise);
 constexpr uint32_t kIntegration = Bit(Role::kIntegration);
+constexpr uint32_t kHotline = Bit(Role::kHotlineOperator);
 // Bureau staff who look things up.
 constexpr uint32_t kStaff = kAdmin | kSupervisor | kOfficer | Bit(Role::kHotlineOperator);
 // Who reads permits: staff but the hotline, the enterprise itself, and imports.
@@ -106,6 +107,29 @@ constexpr Grant kPolicy[] = {
     {Action::kGetIncident, "GetIncident", kStaff | kEnterprise},
     {Action::kListIncidents, "ListIncidents", kStaff | kEnterprise},
     {Action::kExplainIncident, "ExplainIncident", kEnterprise},
+    // Hotline complaints: the hotline takes them in, decides acceptance, routes, replies
+    // and revisits; officers find the facts; a supervisor may do any of the routing and
+    // alone approves an extension. Reporters are protected from the reported unit
+    // (环境保护法 art. 57): enterprises read no complaint, and only the hotline reads a
+    // reporter's identity in clear.
+    {Action::kCreateComplaint, "CreateComplaint", kHotline | kIntegration},
+    {Action::kGetComplaint, "GetComplaint", kStaff},
+    {Action::kListComplaints, "ListComplaints", kStaff},
+    {Action::kRevealReporter, "RevealReporter", kHotline},
+    {Action::kAcceptComplaint, "AcceptComplaint", kHotline | kSupervisor},
+    {Action::kRejectComplaint, "RejectComplaint", kHotline | kSupervisor},
+    {Action::kDispatchComplaint, "DispatchComplaint", kHotline | kSupervisor},
+    {Action::kRerouteComplaint, "RerouteComplaint", kHotline | kSupervisor},
+    {Action::kRouteOutComplaint, "RouteOutComplaint", kHotline | kSupervisor},
+    {Action::kRecordFindings, "RecordFindings", kOfficer | kSupervisor},
+    {Action::kReplyComplaint, "ReplyComplaint", kHotline | kSupervisor},
+    {Action::kRecordRevisit, "RecordRevisit", kHotline},
+    {Action::kCloseComplaint, "CloseComplaint", kHotline | kSupervisor},
+    {Action::kExtendComplaint, "ExtendComplaint", kSupervisor},
+    {Action::kMergeComplaint, "MergeComplaint", kHotline | kSupervisor},
+    {Action::kSuggestDuplicates, "SuggestDuplicates", kStaff},
+    {Action::kGetSlaPolicy, "GetSlaPolicy", kAnyone},
+    {Action::kGetHolidayCalendar, "GetHolidayCalendar", kAnyone},
 };
 
 const Grant* FindGrant(Action action) {

@@ -76,6 +76,25 @@ enum class Action {
   kGetIncident,
   kListIncidents,
   kExplainIncident,
+  // Hotline complaints.
+  kCreateComplaint,
+  kGetComplaint,
+  kListComplaints,
+  kRevealReporter,
+  kAcceptComplaint,
+  kRejectComplaint,
+  kDispatchComplaint,
+  kRerouteComplaint,
+  kRouteOutComplaint,
+  kRecordFindings,
+  kReplyComplaint,
+  kRecordRevisit,
+  kCloseComplaint,
+  kExtendComplaint,
+  kMergeComplaint,
+  kSuggestDuplicates,
+  kGetSlaPolicy,
+  kGetHolidayCalendar,
 };
 
 // Every action, for tests that walk the table.

@@ -97,8 +97,9 @@ struct Reporter {
   std::string name;   // optional
   std::string phone;  // required unless anonymous
   bool anonymous = false;  // no identity kept at all, hence no reply and no revisit
-  // Keyed hash of the phone, computed by storage (issue 8 item 5) so that a repeat
-  // reporter is found without decrypting. Empty when anonymous.
+  // Keyed hash of the normalised phone (FieldCipher::LookupHash, purpose
+  // "reporter_phone"), computed by the service at intake so that a repeat reporter is found
+  // without decrypting. Empty when anonymous.
   std::string identity_hash;
 };
 

@@ -250,7 +250,7 @@ absl::StatusOr<WorkingCalendar> WorkingCalendar::Create(std::vector<HolidaySched
     // Days lie in their schedule's own years, which no other schedule declares, so
     // schedules cannot disagree about a day.
     for (const auto& [day, scheduled] : schedule.days) {
-      calendar.overrides_.emplace(day, scheduled.kind);
+      calendar.overrides_.emplace(day, scheduled);
     }
   }
   return calendar;
@@ -259,6 +259,21 @@ absl::StatusOr<WorkingCalendar> WorkingCalendar::Create(std::vector<HolidaySched
 bool WorkingCalendar::IsWorkingDay(absl::CivilDay day) const { return Examine(day, nullptr); }
 
 bool WorkingCalendar::IsYearLoaded(int year) const { return sources_by_year_.contains(year); }
+
+std::string WorkingCalendar::SourceOf(int year) const {
+  auto it = sources_by_year_.find(year);
+  return it == sources_by_year_.end() ? "" : it->second;
+}
+
+std::vector<std::pair<absl::CivilDay, ScheduledDay>> WorkingCalendar::ScheduledDaysOf(
+    int year) const {
+  std::vector<std::pair<absl::CivilDay, ScheduledDay>> days;
+  for (auto it = overrides_.lower_bound(absl::CivilDay(year, 1, 1));
+       it != overrides_.end() && it->first.year() == year; ++it) {
+    days.emplace_back(it->first, it->second);
+  }
+  return days;
+}
 
 std::vector<int> WorkingCalendar::LoadedYears() const {
   std::vector<int> years;
@@ -288,7 +303,7 @@ bool WorkingCalendar::Examine(absl::CivilDay day, std::vector<int>* unloaded_yea
     return !IsSaturdayOrSunday(day);
   }
   if (auto it = overrides_.find(day); it != overrides_.end()) {
-    return it->second == DayKind::kWorkday;
+    return it->second.kind == DayKind::kWorkday;
   }
   return !IsSaturdayOrSunday(day);
 }
@@ -324,8 +339,8 @@ int WorkingCalendar::WorkingDaysBetween(absl::CivilDay from, absl::CivilDay to) 
   }
   for (auto it = overrides_.upper_bound(from); it != overrides_.end() && it->first <= to; ++it) {
     const bool weekend = IsSaturdayOrSunday(it->first);
-    if (it->second == DayKind::kHoliday && !weekend) --count;
-    if (it->second == DayKind::kWorkday && weekend) ++count;
+    if (it->second.kind == DayKind::kHoliday && !weekend) --count;
+    if (it->second.kind == DayKind::kWorkday && weekend) ++count;
   }
   return static_cast<int>(
       std::clamp<int64_t>(count, std::numeric_limits<int>::min(), std::numeric_limits<int>::max()));

@@ -3,6 +3,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -109,6 +110,10 @@ class WorkingCalendar final {
   std::vector<int> LoadedYears() const;
   // The notices the loaded years come from, in year order, each once.
   std::vector<std::string> Sources() const;
+  // The notice `year` comes from; "" when it is not loaded.
+  std::string SourceOf(int year) const;
+  // The holidays and weekend workdays of `year` in date order; none when it is not loaded.
+  std::vector<std::pair<absl::CivilDay, ScheduledDay>> ScheduledDaysOf(int year) const;
 
   // The n-th working day after `from` (`from` itself is not counted); `from` when n == 0.
   // Requires n >= 0; a negative n is treated as 0. If `provisional` is non-null, sets it
@@ -138,7 +143,7 @@ class WorkingCalendar final {
                                     std::vector<int>* unloaded_years) const;
 
   std::map<int, std::string> sources_by_year_;
-  std::map<absl::CivilDay, DayKind> overrides_;  // Holidays and workdays, loaded years only.
+  std::map<absl::CivilDay, ScheduledDay> overrides_;  // Holidays and workdays, loaded years only.
 };
 
 // The calendar compiled into the server from deploy/calendar/cn-holidays.txt, plus

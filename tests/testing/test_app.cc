@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "security/field_cipher.h"
 
 namespace ecocase::testing {
 
@@ -25,6 +26,9 @@ std::unique_ptr<TestApp> TestApp::Start(
   o.health_probe_interval = absl::Milliseconds(200);
   o.replica_id = absl::StrCat("test-", label);
   o.bootstrap_admin_password = kAdminPassword;
+  auto cipher = security::FieldCipher::FromKeyText(security::FieldCipher::NewKeyText());
+  EXPECT_TRUE(cipher.ok());
+  if (cipher.ok()) o.field_cipher = std::make_shared<const security::FieldCipher>(*cipher);
   if (adjust) adjust(o);
   auto calendar = domain::DefaultWorkingCalendar();
   EXPECT_TRUE(calendar.ok());

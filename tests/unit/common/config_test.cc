@@ -93,6 +93,20 @@ TEST(ServerConfigTest, DefaultsParseAndEveryKeyHasHelp) {
   for (const auto& k : ServerConfigKeys()) EXPECT_FALSE(k.help.empty()) << k.name;
 }
 
+TEST(ServerConfigTest, FieldKeyFromEnvAndFileTogetherIsAnError) {
+  auto c = Config::Load(ServerConfigKeys(), {"--field_key_file=/nonexistent"},
+                        FakeEnv({{"ECOCASE_FIELD_KEY", std::string(64, 'a')}}));
+  ASSERT_THAT(c, IsOk());
+  EXPECT_THAT(ParseServerConfig(*c), StatusIs(absl::StatusCode::kInvalidArgument));
+  auto defaults = Config::Load(ServerConfigKeys(), {}, FakeEnv({}));
+  ASSERT_THAT(defaults, IsOk());
+  auto s = ParseServerConfig(*defaults);
+  ASSERT_THAT(s, IsOk());
+  EXPECT_EQ(s->complaint_duplicate_distance_m, 500);
+  EXPECT_EQ(s->complaint_duplicate_window, absl::Hours(720));
+  EXPECT_EQ(s->complaint_task_days, 15);
+}
+
 TEST(ServerConfigTest, PasswordFromEnvAndFileTogetherIsAnError) {
   auto c = Config::Load(ServerConfigKeys(), {"--db_password_file=/nonexistent"},
                         FakeEnv({{"ECOCASE_DB_PASSWORD", "x"}}));

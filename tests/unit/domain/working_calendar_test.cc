@@ -160,6 +160,25 @@ TEST(WorkingCalendarTest, MergesSchedules) {
   EXPECT_TRUE(calendar->IsWorkingDay(Day(2027, 1, 1)));   // Friday, nothing listed.
 }
 
+TEST(WorkingCalendarTest, ListsAYearsScheduledDaysWithTheirNamesAndSource) {
+  absl::StatusOr<WorkingCalendar> calendar = WorkingCalendar::Create(
+      {MustParse("year 2026 source \"国办发明电〔2025〕7号\"\n"
+                 "2026-10-01..2026-10-02 holiday 国庆节\n2026-10-10 workday 国庆节调休\n"
+                 "year 2027 source \"B\"\n2027-01-01 holiday 元旦\n")});
+  ASSERT_THAT(calendar, IsOk());
+  auto days = calendar->ScheduledDaysOf(2026);
+  ASSERT_EQ(days.size(), 3u);
+  EXPECT_EQ(days[0].first, Day(2026, 10, 1));
+  EXPECT_EQ(days[0].second.kind, DayKind::kHoliday);
+  EXPECT_EQ(days[0].second.name, "国庆节");
+  EXPECT_EQ(days[2].first, Day(2026, 10, 10));
+  EXPECT_EQ(days[2].second.kind, DayKind::kWorkday);
+  EXPECT_EQ(days[2].second.name, "国庆节调休");
+  EXPECT_EQ(calendar->SourceOf(2026), "国办发明电〔2025〕7号");
+  EXPECT_THAT(calendar->ScheduledDaysOf(2025), IsEmpty());
+  EXPECT_EQ(calendar->SourceOf(2025), "");
+}
+
 TEST(WorkingCalendarTest, RejectsYearDeclaredByTwoSchedules) {
   absl::StatusOr<WorkingCalendar> calendar = WorkingCalendar::Create(
       {MustParse("year 2026 source \"A\"\n"), MustParse("year 2026 source \"B\"\n")});
