@@ -121,6 +121,7 @@ absl::StatusOr<domain::Complaint> NewComplaintFromProto(const v1::Complaint& pro
                                                     proto.enterprise(), "complaint.enterprise"));
   }
   c.attachments.assign(proto.attachments().begin(), proto.attachments().end());
+  if (proto.has_intake_time()) c.deadlines.intake_time = FromTimestamp(proto.intake_time());
   return c;
 }
 
@@ -210,6 +211,7 @@ v1::Complaint ToProto(const domain::Complaint& c, const domain::SlaRule& rule, a
   *out.mutable_update_time() = ToTimestamp(c.update_time);
   if (c.closed()) *out.mutable_close_time() = ToTimestamp(c.close_time);
   out.set_etag(EtagForVersion(c.version));
+  *out.mutable_intake_time() = ToTimestamp(c.deadlines.intake_time);
   return out;
 }
 

@@ -19,7 +19,8 @@ namespace ecocase::api {
 // wrongly (enum values, `enterprises/{uscc}`, coordinates); the rules are
 // domain::ValidateNewComplaint's. The reporter's phone is normalised
 // (security::NormalizePhone) so that equal numbers hash equally. INVALID_ARGUMENT names the
-// field under "complaint.".
+// field under "complaint.". A given intake_time is left in deadlines.intake_time (the
+// service checks it); otherwise that is the infinite past.
 absl::StatusOr<domain::Complaint> NewComplaintFromProto(const ecocase::v1::Complaint& proto);
 
 // The complaint as staff see it: the reporter's name and phone masked (MaskName,

@@ -36,6 +36,8 @@ constexpr int kMaxWithinHours = 24 * 60;
 constexpr int kRepeatCandidates = 20;
 constexpr int kDuplicateCandidates = 500;
 constexpr int kDefaultSuggestions = 10;
+// How far back a complaint's receipt elsewhere may lie (a transferred order, a letter).
+constexpr absl::Duration kMaxIntakeAge = absl::Hours(24 * 30);
 constexpr int kMaxSuggestions = 50;
 
 // What the audit chain records of a complaint change: its resource, district and a digest
@@ -199,6 +201,8 @@ absl::Status ComplaintServiceImpl::DoCreate(grpc::ServerContext* context,
         cipher_->LookupHash(complaint.reporter.phone, kPhoneHashPurpose);
   }
   const std::string actor = caller.ResourceName();
+  std::optional<absl::Time> given_intake;
+  if (request.complaint().has_intake_time()) given_intake = complaint.deadlines.intake_time;
 
   // A 12345 order already registered changes nothing: the body ends with this sentinel,
   // which rolls the (empty) transaction back.
@@ -210,7 +214,12 @@ absl::Status ComplaintServiceImpl::DoCreate(grpc::ServerContext* context,
         const absl::Time now = clock_.Now();
         domain::Complaint received = complaint;
         domain::Receive(received, actor, now);
-        received.deadlines = domain::ComputeDeadlines(RuleFor(received), now, calendar_);
+        const absl::Time intake = given_intake.value_or(now);
+        if (intake > now || intake < now - kMaxIntakeAge) {
+          return common::InvalidFieldError("complaint.intake_time",
+                                           "must lie within the last 30 days and not ahead");
+        }
+        received.deadlines = domain::ComputeDeadlines(RuleFor(received), intake, calendar_);
         ECOCASE_ASSIGN_OR_RETURN(auto stored, complaints_.Create(tx, scope, std::move(received)));
         if (!stored.second) {
           existing = std::move(stored.first);

@@ -403,6 +403,29 @@ TEST_F(ComplaintTest, DeadlinesCrossTheNationalDayHolidayAndCountItsAdjustedSatu
   EXPECT_TRUE(listed.complaints(0).deadlines().closure_overdue());
 }
 
+TEST_F(ComplaintTest, ClocksCountFromTheReceiptAtThe12345Centre) {
+  // Monday 2026-03-02 09:00: an order the 12345 centre took on Wednesday 02-25 and nobody
+  // signed for is overdue the moment it arrives.
+  v1::Complaint order = NewComplaint(kPhone);
+  order.set_channel(v1::HOTLINE_12345_TRANSFER);
+  order.set_external_order_number("JZ12345-20260225-0007");
+  *order.mutable_intake_time() = api::ToTimestamp(Shanghai(2026, 2, 25, 16));
+  v1::Complaint c;
+  ASSERT_TRUE(Create(integration_, order, &c).ok());
+  EXPECT_EQ(api::FromTimestamp(c.intake_time()), Shanghai(2026, 2, 25, 16));
+  EXPECT_EQ(DateText(c.deadlines().acceptance_due_date()), "2026-2-26");
+  EXPECT_TRUE(c.deadlines().acceptance_overdue());
+  v1::ListComplaintsRequest overdue;
+  overdue.set_overdue_only(true);
+  EXPECT_EQ(List(supervisor_, overdue).complaints_size(), 1);
+  // A receipt ahead of the clock is refused.
+  order.set_external_order_number("JZ12345-20260303-0001");
+  *order.mutable_intake_time() = api::ToTimestamp(Shanghai(2026, 3, 3));
+  grpc::Status s = Create(integration_, order, &c);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("complaint.intake_time"));
+}
+
 TEST_F(ComplaintTest, ASupervisorExtendsClosureOnceBeforeItExpires) {
   v1::Complaint c = Accept(MustCreate(NewComplaint(kPhone)).name());
   v1::ExtendComplaintRequest r;
