@@ -12,6 +12,7 @@
 #include "absl/strings/str_split.h"
 #include "api/complaint_convert.h"
 #include "api/grpc_status.h"
+#include "api/officer_check.h"
 #include "api/pagination.h"
 #include "api/proto_convert.h"
 #include "common/errors.h"
@@ -153,20 +154,6 @@ absl::Status ComplaintServiceImpl::Transition(grpc::ServerContext* context, Acti
         return complaints_.Store(tx, before, std::move(after), now);
       },
       out);
-}
-
-absl::Status ComplaintServiceImpl::CheckOfficer(const std::string& username,
-                                                absl::string_view field) {
-  auto user = users_.Get(storage::Scope::All(), username);
-  if (absl::IsNotFound(user.status())) {
-    return common::InvalidFieldError(field, absl::StrCat("users/", username, " does not exist"));
-  }
-  if (!user.ok()) return user.status();
-  if (user->role != domain::Role::kOfficer || user->disabled) {
-    return common::InvalidFieldError(
-        field, absl::StrCat("users/", username, " is not an enabled OFFICER account"));
-  }
-  return absl::OkStatus();
 }
 
 // --- Intake ----------------------------------------------------------------------------------
@@ -463,7 +450,8 @@ grpc::Status ComplaintServiceImpl::DispatchComplaint(grpc::ServerContext* contex
           return common::InvalidFieldError("assignment", "is required");
         }
         if (!to.officer.empty()) {
-          ECOCASE_RETURN_IF_ERROR(CheckOfficer(to.officer, "assignment.officer"));
+          ECOCASE_RETURN_IF_ERROR(
+              CheckEnabledOfficer(users_, to.officer, "assignment.officer", to.district_code));
         }
         return domain::Dispatch(c, to, request->note(), caller.ResourceName(), now);
       },
@@ -482,7 +470,8 @@ grpc::Status ComplaintServiceImpl::RerouteComplaint(grpc::ServerContext* context
           return common::InvalidFieldError("assignment", "is required");
         }
         if (!to.officer.empty()) {
-          ECOCASE_RETURN_IF_ERROR(CheckOfficer(to.officer, "assignment.officer"));
+          ECOCASE_RETURN_IF_ERROR(
+              CheckEnabledOfficer(users_, to.officer, "assignment.officer", to.district_code));
         }
         return domain::Reroute(c, to, request->reason(), caller.ResourceName(), now);
       },

@@ -150,8 +150,6 @@ class ComplaintServiceImpl final : public ecocase::v1::ComplaintService::Service
   absl::Status IssueFindingsTask(storage::Tx& tx, domain::Complaint& complaint,
                                  const ecocase::v1::FindingsRectification& rectification,
                                  const std::string& actor, absl::Time now);
-  // INVALID_ARGUMENT naming `field` unless `username` is an enabled OFFICER.
-  absl::Status CheckOfficer(const std::string& username, absl::string_view field);
 
   const domain::SlaRule& RuleFor(const domain::Complaint& complaint) const;
   ecocase::v1::Complaint View(const domain::Complaint& complaint, absl::Time now) const;

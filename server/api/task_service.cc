@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "api/grpc_status.h"
+#include "api/officer_check.h"
 #include "api/pagination.h"
 #include "api/proto_convert.h"
 #include "api/task_convert.h"
@@ -156,16 +157,8 @@ absl::Status TaskServiceImpl::CheckOfficers(const domain::Reinspection& reinspec
   for (size_t i = 0; i < reinspection.officers.size(); ++i) {
     const std::string& username = reinspection.officers[i];
     if (username == caller.username) continue;  // Authorized as an OFFICER just now.
-    const std::string field = absl::StrCat("reinspection.officers[", i, "]");
-    auto user = users_.Get(storage::Scope::All(), username);
-    if (absl::IsNotFound(user.status())) {
-      return common::InvalidFieldError(field, absl::StrCat("users/", username, " does not exist"));
-    }
-    if (!user.ok()) return user.status();
-    if (user->role != domain::Role::kOfficer || user->disabled) {
-      return common::InvalidFieldError(
-          field, absl::StrCat("users/", username, " is not an enabled OFFICER account"));
-    }
+    ECOCASE_RETURN_IF_ERROR(CheckEnabledOfficer(
+        users_, username, absl::StrCat("reinspection.officers[", i, "]")));
   }
   return absl::OkStatus();
 }

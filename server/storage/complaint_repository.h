@@ -38,9 +38,10 @@ struct ComplaintCursor {
   int64_t id = 0;
 };
 
-// Hotline complaints with their whole history. A complaint's district is its location's
-// district_code; reads take a Scope and a complaint outside it is NOT_FOUND, the same as
-// one that does not exist. An ENTERPRISE scope sees no complaint at all (reporters are
+// Hotline complaints with their whole history. A complaint is in scope in its location's
+// district_code and in its assigned district (a re-route hands it to another district's
+// officers); reads take a Scope and a complaint outside it is NOT_FOUND, the same as one
+// that does not exist. An ENTERPRISE scope sees no complaint at all (reporters are
 // protected from the reported unit).
 //
 // The reporter's name and phone are encrypted at rest with the repository's FieldCipher

@@ -233,6 +233,36 @@ TEST_F(ComplaintTest, FullLifecycleIssuesATaskAndFlagsACaseClue) {
   EXPECT_EQ(List(supervisor_, clues).complaints_size(), 1);
 }
 
+TEST_F(ComplaintTest, ARerouteHandsItToAnotherDistrictsOfficerWithTheHistoryKept) {
+  v1::Complaint c = Dispatch(Accept(MustCreate(NewComplaint(kPhone)).name()).name());
+  v1::Complaint out;
+  EXPECT_EQ(Get(far_officer_, c.name(), &out).error_code(), grpc::StatusCode::NOT_FOUND);
+  v1::RerouteComplaintRequest r;
+  r.set_name(c.name());
+  r.mutable_assignment()->set_district_code("410803");
+  r.mutable_assignment()->set_officer("users/off.a");
+  r.set_reason("排放源位于中站区");
+  // The officer must work in the district it goes to.
+  EXPECT_EQ(Step(hotline_, &v1::ComplaintService::Stub::RerouteComplaint, r, &out).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  r.mutable_assignment()->set_officer("users/off.far");
+  ASSERT_TRUE(Step(hotline_, &v1::ComplaintService::Stub::RerouteComplaint, r, &out).ok());
+  ASSERT_EQ(out.routing_size(), 2);
+  EXPECT_EQ(out.routing(1).from().officer(), "users/off.a");
+  EXPECT_EQ(out.routing(1).to().officer(), "users/off.far");
+  EXPECT_EQ(out.routing(1).reason(), "排放源位于中站区");
+  // Now in the other district's queue, and its officer records the findings.
+  v1::ListComplaintsRequest mine;
+  mine.set_assigned_officer("users/me");
+  EXPECT_EQ(List(far_officer_, mine).complaints_size(), 1);
+  v1::RecordFindingsRequest findings;
+  findings.set_name(c.name());
+  findings.mutable_findings()->set_outcome(v1::Findings::NOT_VERIFIED);
+  findings.mutable_findings()->set_text("现场未发现异常排放");
+  ASSERT_TRUE(Step(far_officer_, &v1::ComplaintService::Stub::RecordFindings, findings, &out).ok());
+  EXPECT_EQ(out.state(), v1::Complaint::FINDINGS_RECORDED);
+}
+
 TEST_F(ComplaintTest, NotAcceptedPathTellsTheAuthorityAndStopsTheClock) {
   v1::Complaint c = MustCreate(NewComplaint(kPhone));
   v1::RejectComplaintRequest r;

@@ -193,12 +193,18 @@ absl::Status BadColumn(int64_t id, absl::string_view what) {
       absl::StrCat("complaints/", id, " has an unknown ", what, " in the database"));
 }
 
-// Complaints are scoped by their district alone: an ENTERPRISE scope sees none (reporters
-// are protected from the reported unit).
+// Complaints are seen in the district where the matter is and in the district they are
+// assigned to (a re-route hands them to another district's officers). An ENTERPRISE scope
+// sees none (reporters are protected from the reported unit).
 SqlPredicate ComplaintScope(const Scope& scope) {
   if (!scope.everything && !scope.enterprise_uscc.empty()) return {"FALSE", {}};
   // The enterprise column is never used: the scope has no enterprise.
-  return ScopePredicate(scope, "c.district_code", "NULL");
+  SqlPredicate where = ScopePredicate(scope, "c.district_code", "NULL");
+  if (scope.everything) return where;
+  SqlPredicate assigned = ScopePredicate(scope, "c.assigned_district", "NULL");
+  where.sql = absl::StrCat("(", where.sql, " OR ", assigned.sql, ")");
+  where.values.insert(where.values.end(), assigned.values.begin(), assigned.values.end());
+  return where;
 }
 
 template <typename Enum>
