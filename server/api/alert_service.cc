@@ -378,7 +378,9 @@ v1::Alert AlertToProto(const storage::AlertEvent& event) {
   out.set_cursor(absl::StrCat(event.seq));
   out.set_kind(event.kind);
   out.set_resource(event.resource);
-  out.set_enterprise(absl::StrCat("enterprises/", event.enterprise_uscc));
+  if (!event.enterprise_uscc.empty()) {
+    out.set_enterprise(absl::StrCat("enterprises/", event.enterprise_uscc));
+  }
   out.set_district_code(event.district_code);
   out.set_title(event.title);
   out.set_detail(event.detail);

@@ -10,6 +10,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "api/complaint_alerts.h"
 #include "api/complaint_convert.h"
 #include "api/grpc_status.h"
 #include "api/officer_check.h"
@@ -94,7 +95,7 @@ ComplaintServiceImpl::ComplaintServiceImpl(
     storage::TaskRepository& tasks, storage::UserRepository& users,
     storage::MutationRunner& mutations, const domain::WorkingCalendar& calendar,
     const domain::SlaPolicy& policy, const common::Clock& clock,
-    const security::FieldCipher* cipher, ComplaintOptions options)
+    const security::FieldCipher* cipher, storage::AlertRepository& alerts, ComplaintOptions options)
     : authorizer_(authorizer),
       complaints_(complaints),
       tasks_(tasks),
@@ -104,6 +105,7 @@ ComplaintServiceImpl::ComplaintServiceImpl(
       policy_(policy),
       clock_(clock),
       cipher_(cipher),
+      alerts_(alerts),
       options_(std::move(options)) {}
 
 const domain::SlaRule& ComplaintServiceImpl::RuleFor(const domain::Complaint& complaint) const {
@@ -120,15 +122,23 @@ absl::Status ComplaintServiceImpl::RunMutation(
     absl::FunctionRef<absl::StatusOr<domain::Complaint>(storage::Tx&)> body, v1::Complaint& out) {
   storage::MutationKey key{caller.ResourceName(), absl::StrCat(kService, method), request_id,
                            RequestDigest(request)};
+  bool alerted = false;
   ECOCASE_ASSIGN_OR_RETURN(
       std::string bytes,
       mutations_.Run(key, [&](storage::Tx& tx) -> absl::StatusOr<storage::MutationResult> {
+        alerted = false;
         ECOCASE_ASSIGN_OR_RETURN(domain::Complaint complaint, body(tx));
-        v1::Complaint result = View(complaint, clock_.Now());
+        const absl::Time now = clock_.Now();
+        if (std::optional<storage::AlertEvent> alert = ComplaintAlert(method, complaint)) {
+          ECOCASE_RETURN_IF_ERROR(alerts_.Append(tx, *std::move(alert), now).status());
+          alerted = true;
+        }
+        v1::Complaint result = View(complaint, now);
         return storage::MutationResult{
             result.SerializeAsString(),
             ComplaintAudit(caller.ResourceName(), method, complaint, result)};
       }));
+  if (alerted && on_alerts_) on_alerts_();
   if (!out.ParseFromString(bytes)) return absl::InternalError("stored response is corrupt");
   return absl::OkStatus();
 }

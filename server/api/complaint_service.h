@@ -3,6 +3,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "absl/functional/function_ref.h"
@@ -17,6 +18,7 @@
 #include "domain/working_calendar.h"
 #include "ecocase/v1/complaint.grpc.pb.h"
 #include "security/field_cipher.h"
+#include "storage/alert_repository.h"
 #include "storage/complaint_repository.h"
 #include "storage/mutation.h"
 #include "storage/task_repository.h"
@@ -51,7 +53,11 @@ class ComplaintServiceImpl final : public ecocase::v1::ComplaintService::Service
                        storage::TaskRepository& tasks, storage::UserRepository& users,
                        storage::MutationRunner& mutations, const domain::WorkingCalendar& calendar,
                        const domain::SlaPolicy& policy, const common::Clock& clock,
-                       const security::FieldCipher* cipher, ComplaintOptions options);
+                       const security::FieldCipher* cipher, storage::AlertRepository& alerts,
+                       ComplaintOptions options);
+
+  // Called after a commit that appended an alert (wakes the alert feed's watchers).
+  void set_on_alerts(std::function<void()> on_alerts) { on_alerts_ = std::move(on_alerts); }
 
   grpc::Status CreateComplaint(grpc::ServerContext* context,
                                const ecocase::v1::CreateComplaintRequest* request,
@@ -141,7 +147,8 @@ class ComplaintServiceImpl final : public ecocase::v1::ComplaintService::Service
                           const google::protobuf::Message& request, Change change,
                           ecocase::v1::Complaint& out);
   // Runs a complaint-changing mutation keyed by (caller, method, request_id); `body`
-  // returns the complaint to answer with, stored masked for retries.
+  // returns the complaint to answer with, stored masked for retries; the alert the method
+  // raises (complaint_alerts.h) is appended in the same transaction.
   absl::Status RunMutation(const domain::Principal& caller, absl::string_view method,
                            const std::string& request_id, const google::protobuf::Message& request,
                            absl::FunctionRef<absl::StatusOr<domain::Complaint>(storage::Tx&)> body,
@@ -163,7 +170,9 @@ class ComplaintServiceImpl final : public ecocase::v1::ComplaintService::Service
   const domain::SlaPolicy& policy_;
   const common::Clock& clock_;
   const security::FieldCipher* cipher_;
+  storage::AlertRepository& alerts_;
   const ComplaintOptions options_;
+  std::function<void()> on_alerts_;
 };
 
 }  // namespace ecocase::api

@@ -125,7 +125,9 @@ struct Application::Parts {
         evaluator(evaluation, incidents, data_marks, tasks, alerts, mutations, calendar, clock,
                   o.evaluation),
         complaint_service(authorizer, complaints, tasks, users, mutations, calendar, sla_policy,
-                          clock, field_cipher.get(), WithCity(o.complaints, o.auth.city_code)),
+                          clock, field_cipher.get(), alerts,
+                          WithCity(o.complaints, o.auth.city_code)),
+        complaint_overdue(complaints, mutations, alerts, clock),
         sweeps(leases, clock, o.replica_id) {}
 
   const domain::SlaPolicy sla_policy;
@@ -168,6 +170,7 @@ struct Application::Parts {
   api::IncidentServiceImpl incident_service;
   evaluation::MonitoringEvaluator evaluator;
   api::ComplaintServiceImpl complaint_service;
+  api::ComplaintOverdueSweep complaint_overdue;
   api::TestHookServiceImpl test_hook_service;
   security::Sm4CpDecryptor sm4;
   std::unique_ptr<ingest::Hj212Gateway> gateway;
@@ -269,6 +272,15 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Start(
   // Alerts the evaluation appends reach watchers at once rather than at the next poll.
   parts->evaluator.set_on_alerts([p] { p->alert_hub.Notify(); });
   parts->task_service.set_on_alerts([p] { p->alert_hub.Notify(); });
+  parts->complaint_service.set_on_alerts([p] { p->alert_hub.Notify(); });
+  // Hotline clocks run in hours (urgent: 2 h), so they are looked at every minute.
+  ECOCASE_RETURN_IF_ERROR(parts->sweeps.AddJob(
+      "report_overdue_complaints", absl::Minutes(1), absl::Minutes(10), [p] {
+        auto reported = p->complaint_overdue.ReportOverdue();
+        if (!reported.ok()) return reported.status();
+        if (*reported > 0) Log(LogLevel::kInfo, "complaints_overdue").Int("clocks", *reported);
+        return absl::OkStatus();
+      }));
   ECOCASE_RETURN_IF_ERROR(parts->sweeps.AddJob(
       "evaluate_monitoring", options.evaluation_interval, absl::Minutes(30), [p] {
         auto stats = p->evaluator.RunOnce();

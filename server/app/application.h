@@ -12,6 +12,7 @@
 #include "absl/time/time.h"
 #include "api/alert_hub.h"
 #include "api/auth_service.h"
+#include "api/complaint_overdue_sweep.h"
 #include "api/complaint_service.h"
 #include "api/server.h"
 #include "common/clock.h"

@@ -18,8 +18,8 @@ struct AlertEvent {
   std::string kind;   // INCIDENT_OPENED, INCIDENT_UPDATED, INCIDENT_CLOSED,
                       // INCIDENT_WITHDRAWN, TASK_ISSUED, TASK_CHANGED
   std::string resource;  // "incidents/12", "tasks/7"
-  int64_t enterprise_id = 0;
-  std::string enterprise_uscc;  // Filled on reads.
+  int64_t enterprise_id = 0;     // 0: the alert concerns no enterprise (complaints).
+  std::string enterprise_uscc;  // Filled on reads; empty when there is no enterprise.
   std::string district_code;    // The enterprise's district.
   std::string title;            // Chinese one-line summary.
   std::string detail;
@@ -36,9 +36,11 @@ class AlertRepository {
   // under the alert_sequence row lock, held to the end of `tx`: every appending transaction
   // waits for it, so append as late in the transaction as possible. The enterprise is
   // enterprise_id's, or enterprise_uscc's when the id is 0; fills district_code (only when
-  // empty), enterprise_id and enterprise_uscc from it. Returns the
-  // stored event; NOT_FOUND for an enterprise_id that does not exist, INVALID_ARGUMENT for
-  // an empty kind, resource or title or a text longer than its column.
+  // empty), enterprise_id and enterprise_uscc from it. With neither, the alert concerns no
+  // enterprise (complaints) and is seen by its district_code alone, which it then needs.
+  // Returns the stored event; NOT_FOUND for an enterprise that does not exist,
+  // INVALID_ARGUMENT for an empty kind, resource or title, a text longer than its column,
+  // or no enterprise and no district.
   virtual absl::StatusOr<AlertEvent> Append(Tx& tx, AlertEvent event, absl::Time now) = 0;
 
   // Events with seq > after_seq within `scope`, oldest first, at most `limit`. Scope is

@@ -107,6 +107,18 @@ class ComplaintRepository {
   virtual absl::StatusOr<std::vector<domain::Complaint>> ListRecent(
       const Scope& scope, domain::ComplaintCategory category, absl::Time since, absl::Time until,
       int limit) = 0;
+
+  // Open complaints with a clock past due at `now` that the overdue sweep has not reported
+  // (see MarkOverdueReported), oldest first, at most `limit`, loaded whole (no scope).
+  virtual absl::StatusOr<std::vector<domain::Complaint>> ListUnreportedOverdue(absl::Time now,
+                                                                             int limit) = 0;
+  // Remembers that the sweep reported `clock` of complaint `id` overdue at `due` (the
+  // acceptance clock once; the closure clock once per closure_due, so an extension that
+  // passes too is reported again). Does not change the version. Returns false, writing
+  // nothing, when the clock was reported already or no longer runs at that due (decided,
+  // closed, extended).
+  virtual absl::StatusOr<bool> MarkOverdueReported(Tx& tx, int64_t id, domain::SlaClock clock,
+                                                   absl::Time due) = 0;
 };
 
 }  // namespace ecocase::storage

@@ -9,9 +9,16 @@
 #include <gtest/gtest.h>
 
 #include "absl/strings/str_cat.h"
+#include "api/complaint_overdue_sweep.h"
 #include "api/proto_convert.h"
+#include "ecocase/v1/alert.grpc.pb.h"
 #include "ecocase/v1/complaint.grpc.pb.h"
 #include "ecocase/v1/task.grpc.pb.h"
+#include "security/field_cipher.h"
+#include "storage/mysql/connection_pool.h"
+#include "storage/mysql/mysql_alert_repository.h"
+#include "storage/mysql/mysql_complaint_repository.h"
+#include "storage/mysql/mysql_mutation_runner.h"
 #include "testing/test_app.h"
 #include "testing/uscc.h"
 
@@ -56,9 +63,16 @@ v1::Complaint NewComplaint(const std::string& phone, const std::string& name = k
 class ComplaintTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    app_ = TestApp::Start("complaint",
-                          [](app::ApplicationOptions& o) { o.sweep_tick = absl::Minutes(9); });
+    auto cipher = security::FieldCipher::FromKeyText(security::FieldCipher::NewKeyText());
+    ASSERT_TRUE(cipher.ok());
+    cipher_ = std::make_shared<const security::FieldCipher>(*cipher);
+    // The background sweeps stay out of the way; tests run the overdue sweep themselves.
+    app_ = TestApp::Start("complaint", [this](app::ApplicationOptions& o) {
+      o.sweep_tick = absl::Minutes(9);
+      o.field_cipher = cipher_;
+    });
     ASSERT_NE(app_, nullptr);
+    alerts_ = v1::AlertService::NewStub(app_->channel());
     complaints_ = v1::ComplaintService::NewStub(app_->channel());
     tasks_ = v1::TaskService::NewStub(app_->channel());
     app_->CreateEnterprise(kPlant, "410802", "焦作市某某热电有限公司");
@@ -171,8 +185,37 @@ class ComplaintTest : public ::testing::Test {
     return out;
   }
 
+  // Runs the overdue sweep's work now, per the FakeClock; returns the clocks reported.
+  int ReportOverdue() {
+    storage::mysql::ConnectionPool pool(app_->schema().options());
+    storage::mysql::MysqlMutationRunner runner(pool, app_->clock());
+    storage::mysql::MysqlComplaintRepository repository(pool, cipher_.get());
+    storage::mysql::MysqlAlertRepository alerts(pool);
+    api::ComplaintOverdueSweep sweep(repository, runner, alerts, app_->clock());
+    auto reported = sweep.ReportOverdue();
+    EXPECT_TRUE(reported.ok()) << reported.status();
+    return reported.value_or(-1);
+  }
+
+  // The kinds of the alerts `token` can read, oldest first.
+  std::vector<std::string> AlertKinds(const std::string& token) {
+    v1::ListAlertsResponse out;
+    auto ctx = TestApp::Context(token);
+    grpc::Status s = alerts_->ListAlerts(ctx.get(), {}, &out);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    std::vector<std::string> kinds;
+    for (const v1::Alert& a : out.alerts()) {
+      EXPECT_TRUE(a.enterprise().empty()) << a.DebugString();
+      EXPECT_THAT(a.title(), Not(HasSubstr(kName)));
+      kinds.push_back(a.kind());
+    }
+    return kinds;
+  }
+
+  std::shared_ptr<const security::FieldCipher> cipher_;
   std::unique_ptr<TestApp> app_;
   std::unique_ptr<v1::ComplaintService::Stub> complaints_;
+  std::unique_ptr<v1::AlertService::Stub> alerts_;
   std::unique_ptr<v1::TaskService::Stub> tasks_;
   std::string hotline_, officer_, far_officer_, supervisor_, plant_, integration_;
 };
@@ -454,6 +497,42 @@ TEST_F(ComplaintTest, ClocksCountFromTheReceiptAtThe12345Centre) {
   grpc::Status s = Create(integration_, order, &c);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(s.error_message(), HasSubstr("complaint.intake_time"));
+}
+
+TEST_F(ComplaintTest, StaffOfTheDistrictGetAlertsAndTheEnterpriseNone) {
+  v1::Complaint c = Dispatch(Accept(MustCreate(NewComplaint(kPhone)).name()).name());
+  EXPECT_THAT(AlertKinds(supervisor_),
+              ::testing::ElementsAre("COMPLAINT_RECEIVED", "COMPLAINT_DISPATCHED"));
+  EXPECT_THAT(AlertKinds(officer_),
+              ::testing::ElementsAre("COMPLAINT_RECEIVED", "COMPLAINT_DISPATCHED"));
+  EXPECT_TRUE(AlertKinds(far_officer_).empty());
+  EXPECT_TRUE(AlertKinds(plant_).empty());
+}
+
+TEST_F(ComplaintTest, TheSweepReportsEachOverdueClockOnce) {
+  v1::Complaint urgent = NewComplaint(kPhone);
+  urgent.set_urgency(v1::URGENT);  // 2 h to accept, 5 working days to close.
+  v1::Complaint c = MustCreate(urgent);
+  EXPECT_EQ(ReportOverdue(), 0);
+  app_->clock().Advance(absl::Hours(3));
+  SignIn();
+  EXPECT_EQ(ReportOverdue(), 1);
+  EXPECT_EQ(ReportOverdue(), 0);
+  // Accepted late, then the closure clock runs out too: 5 working days from Monday 03-02
+  // end with Monday 03-09, so it is overdue on Tuesday.
+  Accept(c.name());
+  app_->clock().Advance(absl::Hours(24 * 8));
+  SignIn();
+  EXPECT_EQ(ReportOverdue(), 1);
+  EXPECT_EQ(ReportOverdue(), 0);
+  EXPECT_EQ(app_->schema().QueryInt(absl::StrCat(
+                "SELECT COUNT(*) FROM audit_log WHERE action = 'MarkComplaintOverdue' AND "
+                "resource = '",
+                c.name(), "'")),
+            2);
+  std::vector<std::string> kinds = AlertKinds(supervisor_);
+  EXPECT_EQ(std::count(kinds.begin(), kinds.end(), "COMPLAINT_OVERDUE"), 2);
+  EXPECT_TRUE(AlertKinds(plant_).empty());
 }
 
 TEST_F(ComplaintTest, ASupervisorExtendsClosureOnceBeforeItExpires) {

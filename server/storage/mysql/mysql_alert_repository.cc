@@ -19,7 +19,7 @@ namespace {
 constexpr absl::string_view kColumns =
     "SELECT a.seq, a.kind, a.resource, a.enterprise_id, e.uscc, a.district_code, a.title, "
     "a.detail, DATE_FORMAT(a.create_time, '%Y-%m-%d %H:%i:%s.%f') "
-    "FROM alert_event a JOIN enterprise e ON e.id = a.enterprise_id ";
+    "FROM alert_event a LEFT JOIN enterprise e ON e.id = a.enterprise_id ";
 
 // The column widths of alert_event: a longer value is the caller's mistake, reported as
 // such rather than as the strict SQL mode's "data too long".
@@ -76,7 +76,11 @@ absl::StatusOr<AlertEvent> MysqlAlertRepository::Append(Tx& tx, AlertEvent event
                                                         absl::Time now) {
   ECOCASE_RETURN_IF_ERROR(CheckEvent(event));
   sql::Connection& conn = tx.connection();
-  {
+  const bool has_enterprise = event.enterprise_id != 0 || !event.enterprise_uscc.empty();
+  if (!has_enterprise && event.district_code.empty()) {
+    return absl::InvalidArgumentError("an alert without an enterprise needs a district");
+  }
+  if (has_enterprise) {
     // By id, or by credit code for callers that know only that (task changes).
     const bool by_id = event.enterprise_id != 0;
     auto stmt = Prepare(conn, by_id ? "SELECT id, uscc, district_code FROM enterprise WHERE id = ?"
@@ -117,7 +121,11 @@ absl::StatusOr<AlertEvent> MysqlAlertRepository::Append(Tx& tx, AlertEvent event
   stmt->setInt64(1, event.seq);
   stmt->setString(2, event.kind);
   stmt->setString(3, event.resource);
-  stmt->setInt64(4, event.enterprise_id);
+  if (has_enterprise) {
+    stmt->setInt64(4, event.enterprise_id);
+  } else {
+    stmt->setNull(4, sql::DataType::BIGINT);
+  }
   stmt->setString(5, event.district_code);
   stmt->setString(6, event.title);
   stmt->setString(7, event.detail);

@@ -1031,4 +1031,44 @@ absl::StatusOr<std::vector<Complaint>> MysqlComplaintRepository::ListRecent(
   return complaints;
 }
 
+absl::StatusOr<std::vector<Complaint>> MysqlComplaintRepository::ListUnreportedOverdue(
+    absl::Time now, int limit) {
+  std::vector<Complaint> complaints;
+  ECOCASE_RETURN_IF_ERROR(
+      RunWithConnection(pool_, "list unreported overdue complaints", [&](sql::Connection& conn) {
+        auto stmt = Prepare(
+            conn, absl::StrCat("SELECT ", ComplaintColumns(), " FROM complaint c WHERE ", kOpen,
+                               " AND ((c.state = 'RECEIVED' AND c.acceptance_due <= ? AND NOT "
+                               "c.acceptance_overdue_flagged) OR (c.closure_due <= ? AND "
+                               "(c.closure_overdue_flagged_due IS NULL OR "
+                               "c.closure_overdue_flagged_due <> c.closure_due))) "
+                               "ORDER BY c.id LIMIT ?"));
+        const std::string t = FormatSqlTime(now);
+        stmt->setString(1, t);
+        stmt->setString(2, t);
+        stmt->setInt(3, limit);
+        ECOCASE_ASSIGN_OR_RETURN(complaints, ReadComplaints(conn, cipher_, *stmt));
+        return absl::OkStatus();
+      }));
+  return complaints;
+}
+
+absl::StatusOr<bool> MysqlComplaintRepository::MarkOverdueReported(Tx& tx, int64_t id,
+                                                                   domain::SlaClock clock,
+                                                                   absl::Time due) {
+  auto stmt = Prepare(
+      tx.connection(),
+      clock == domain::SlaClock::kAcceptance
+          ? "UPDATE complaint SET acceptance_overdue_flagged = TRUE WHERE id = ? AND "
+            "state = 'RECEIVED' AND acceptance_due = ? AND NOT acceptance_overdue_flagged"
+          : absl::StrCat("UPDATE complaint c SET c.closure_overdue_flagged_due = c.closure_due "
+                         "WHERE c.id = ? AND ",
+                         kOpen,
+                         " AND c.closure_due = ? AND (c.closure_overdue_flagged_due IS NULL OR "
+                         "c.closure_overdue_flagged_due <> c.closure_due)"));
+  stmt->setInt64(1, id);
+  stmt->setString(2, FormatSqlTime(due));
+  return stmt->executeUpdate() == 1;
+}
+
 }  // namespace ecocase::storage::mysql

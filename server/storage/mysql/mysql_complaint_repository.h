@@ -34,6 +34,11 @@ class MysqlComplaintRepository final : public ComplaintRepository {
                                                             absl::Time since, absl::Time until,
                                                             int limit) override;
 
+  absl::StatusOr<std::vector<domain::Complaint>> ListUnreportedOverdue(absl::Time now,
+                                                                     int limit) override;
+  absl::StatusOr<bool> MarkOverdueReported(Tx& tx, int64_t id, domain::SlaClock clock,
+                                           absl::Time due) override;
+
  private:
   ConnectionPool& pool_;
   const security::FieldCipher* cipher_;
