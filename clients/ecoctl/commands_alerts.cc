@@ -37,6 +37,8 @@ std::string KindLabel(const std::string& kind) {
       {"INCIDENT_CLOSED", "事件关闭"},     {"INCIDENT_WITHDRAWN", "事件撤销"},
       {"TASK_ISSUED", "新整改任务"},       {"TASK_CHANGED", "整改任务变更"},
       {"TASK_OVERDUE", "整改任务逾期"},
+      {"COMPLAINT_RECEIVED", "新投诉"},    {"COMPLAINT_DISPATCHED", "投诉交办"},
+      {"COMPLAINT_REOPENED", "投诉重办"},  {"COMPLAINT_OVERDUE", "投诉超时"},
   };
   auto it = labels->find(kind);
   return it == labels->end() ? kind : it->second;  // A newer kind, as the server names it.
@@ -48,9 +50,11 @@ std::string BeijingTime(const google::protobuf::Timestamp& t) {
   return text.size() > 19 ? text.substr(0, 19) : text;
 }
 
-// The enterprise's display name when known, else its credit code.
+// The enterprise's display name when known, else its credit code; "-" for alerts that
+// concern no enterprise (complaints).
 std::string EnterpriseLabel(const std::map<std::string, std::string>& names,
                             const v1::Alert& alert) {
+  if (alert.enterprise().empty()) return "-";
   std::string uscc = UsccOf(alert.enterprise());
   auto it = names.find(uscc);
   return it == names.end() || it->second.empty() ? uscc : it->second;
@@ -81,7 +85,9 @@ int List(const Connection& c, const ListOptions& o) {
     return kExitOk;
   }
   std::set<std::string> usccs;
-  for (const v1::Alert& a : all.alerts()) usccs.insert(UsccOf(a.enterprise()));
+  for (const v1::Alert& a : all.alerts()) {
+    if (!a.enterprise().empty()) usccs.insert(UsccOf(a.enterprise()));
+  }
   auto names = EnterpriseDisplayNames(client, usccs);
   Table table({"CURSOR", "TIME (+08:00)", "KIND", "RESOURCE", "ENTERPRISE", "TITLE"});
   for (const v1::Alert& a : all.alerts()) {
@@ -170,7 +176,7 @@ int Watch(const Connection& c, const WatchOptions& o) {
           std::cout << ToJson(alert) << std::endl;
         } else {
           std::string uscc = UsccOf(alert.enterprise());
-          if (!names.contains(uscc)) {
+          if (!uscc.empty() && !names.contains(uscc)) {
             names.merge(EnterpriseDisplayNames(client, {uscc}));
             names.try_emplace(uscc, "");  // Asked once, even when it cannot be read.
           }
