@@ -31,6 +31,7 @@ void AddTaskCommands(CLI::App& app, Context& ctx);        // tasks … (整改)
 void AddAlertCommands(CLI::App& app, Context& ctx);       // alerts list | watch (告警)
 void AddMarkCommands(CLI::App& app, Context& ctx);        // marks … (自主标记)
 void AddIncidentCommands(CLI::App& app, Context& ctx);    // incidents list | get | explain
+void AddComplaintCommands(CLI::App& app, Context& ctx);   // complaints … (投诉举报)
 
 // Throws RpcError for a failed call.
 inline void Check(const grpc::Status& status, const std::string& hint = "") {

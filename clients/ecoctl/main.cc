@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
   AddAlertCommands(app, ctx);
   AddMarkCommands(app, ctx);
   AddIncidentCommands(app, ctx);
+  AddComplaintCommands(app, ctx);
 
   try {
     app.parse(argc, argv);
