@@ -450,6 +450,10 @@ Fields ComplaintFields(const v1::Complaint& c, const std::string& enterprise_nam
   }
   f.emplace_back("received 登记",
                  FormatTime(c.receive_time()) + " by " + BareUsername(c.received_by()));
+  // A transferred order or a letter was received elsewhere first; the clocks count from then.
+  if (IsSet(c.intake_time()) && c.intake_time().seconds() != c.receive_time().seconds()) {
+    f.emplace_back("taken in 来源收件", FormatTime(c.intake_time()) + " (clocks count from it)");
+  }
   if (IsSet(c.close_time())) f.emplace_back("closed 结束", FormatTime(c.close_time()));
   f.emplace_back("updated", FormatTime(c.update_time()));
   f.emplace_back("etag", c.etag());
@@ -664,6 +668,7 @@ struct CreateOptions {
   bool anonymous = false;
   std::string enterprise;
   std::string order_number;
+  std::string received;
   std::vector<std::string> attachments;
   std::string request_id;
   CLI::App* cmd = nullptr;
@@ -709,6 +714,9 @@ int Create(const Connection& conn, const CreateOptions& o) {
   c->set_description(o.description);
   if (!o.enterprise.empty()) c->set_enterprise(EnterpriseName(o.enterprise));
   for (const std::string& a : o.attachments) c->add_attachments(a);
+  if (!o.received.empty()) {
+    *c->mutable_intake_time() = registry::ParseShanghaiTime(o.received, "--received");
+  }
   request.set_request_id(RequestIdOrNew(o.request_id));
 
   ComplaintClient cc(conn);
@@ -1345,9 +1353,16 @@ void AddComplaintCommands(CLI::App& app, Context& ctx) {
                      "the reported enterprise (credit code), if known");
   create->add_option("--order-number", co.order_number, "the 12345 工单号 (with --channel 12345)");
   create
+      ->add_option("--received", co.received,
+                   "when the matter was received where it came in (the 12345 centre, the post), "
+                   "Beijing time: 2026-12-01T16:00; the clocks count from it (default now, at "
+                   "most 30 days back)")
+      ->check(registry::TimeShape);
+  create
       ->add_option("--attachment", co.attachments,
                    "a reference to an attachment kept elsewhere (recording, photo, letter "
-                   "number), ASCII without spaces, e.g. REC12369-20261205-0031; repeatable")
+                   "number), 1-128 characters, e.g. REC12369-20261205-0031 or "
+                   "焦环函〔2026〕12号; repeatable")
       ->allow_extra_args(false);
   registry::AddRequestIdFlag(create, co.request_id);
   create->callback([&ctx, create_options] {

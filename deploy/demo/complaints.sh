@@ -20,7 +20,9 @@
 # (dispatched to 山阳区); a neighbour's air conditioner (不予受理: 城市管理局); a letter
 # about dumped waste (accepted, awaiting dispatch); and an urgent web report of open
 # burning left unaccepted: its 2-hour acceptance clock makes it overdue two hours after
-# the first run (`ecoctl complaints list --overdue`).
+# the first run; and a 12345 order about car-wash wastewater that the 12345 centre took in
+# 12 days before it was transferred, overdue for acceptance at once
+# (`ecoctl complaints list --overdue`).
 #
 # Idempotent: a complaint is looked up by its description before it is created (the 12345
 # order is also one complaint by its number), and each step runs only from the state the
@@ -42,7 +44,7 @@ while (($#)); do
     --plaintext) plaintext=1; shift ;;
     --var) var=$2; shift 2 ;;
     --ecoctl) ecoctl_bin=$2; shift 2 ;;
-    -h | --help) sed -n '2,29p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,31p' "$0"; exit 0 ;;
     *) echo "complaints.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -212,6 +214,17 @@ ensure burning hotline "焦克路化工园区北侧空地有人露天焚烧废�
   --lat 35.2402 --lng 113.1650 --reporter-phone 13603910007
 burning=$id
 
+# 8: a 12345 order the centre took in 12 days ago and transferred only now: its clocks count
+# from the centre's receipt, so it arrives with its 1-working-day acceptance overdue (12 days
+# hold a working day whatever the holidays).
+received=$(TZ=Asia/Shanghai date -d '12 days ago' +%Y-%m-%dT%H:%M)
+ensure late-order integration "丰收路某洗车店洗车废水直接排入雨水井，路面常年泥污" \
+  --channel 12345 --order-number JZ12345-DEMO-0008 --category water --urgency normal \
+  --address "焦作市解放区丰收路中段路南" --district 410802 --received "$received" \
+  --reporter-name 周先生 --reporter-phone 13903910008
+late=$id
+
 echo "demo complaints on $server: $created created, $steps steps taken (a re-run takes none);"
+echo "complaints/$late (a 12345 order received 12 days ago) is overdue for acceptance;"
 echo "complaints/$burning is urgent and not accepted yet: overdue 2 hours after it was registered"
 ctl hotline complaints list | sed 's/^/  /'

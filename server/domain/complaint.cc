@@ -296,11 +296,10 @@ absl::Status ValidateNewComplaint(Complaint& c, absl::string_view prefix) {
                                      absl::StrCat("must hold at most ", kMaxAttachments,
                                                   " references"));
   }
+  // References are file numbers as often as ids: 焦环函〔2026〕12号 as well as REC-0031.
   for (size_t i = 0; i < c.attachments.size(); ++i) {
-    if (!IsToken(c.attachments[i], 256)) {
-      return common::InvalidFieldError(absl::StrCat(field("attachments"), "[", i, "]"),
-                                       "must be a reference of 1-256 printable characters");
-    }
+    ECOCASE_RETURN_IF_ERROR(CheckText(c.attachments[i], 1, 128,
+                                      absl::StrCat(field("attachments"), "[", i, "]")));
   }
   return absl::OkStatus();
 }

@@ -239,7 +239,8 @@ absl::StatusOr<int64_t> ComplaintIdFromName(absl::string_view name, absl::string
 // 12345 transfer); the reporter (anonymous: no name or phone; otherwise a phone, whose
 // format is not checked here, and a name of at most 64); address 1-300; a six-digit
 // district code; latitude/longitude ranges; description 1-2000; the reported enterprise's
-// credit code (normalised in place) when given; at most 20 attachment references.
+// credit code (normalised in place) when given; at most 20 attachment references of 1-128
+// characters (Chinese file numbers included) without line breaks.
 absl::Status ValidateNewComplaint(Complaint& complaint, absl::string_view prefix);
 
 // Registers a validated complaint: state RECEIVED (登记).

@@ -645,6 +645,8 @@ TEST(ComplaintTest, ValidationNamesTheField) {
        "complaint.attachments"},
       {"empty attachment", [](Complaint& c) { c.attachments = {"a", ""}; },
        "complaint.attachments[1]"},
+      {"attachment over two lines", [](Complaint& c) { c.attachments = {"焦环函\n12号"}; },
+       "complaint.attachments[0]"},
   };
   for (const Case& t : cases) {
     SCOPED_TRACE(t.name);
@@ -660,7 +662,8 @@ TEST(ComplaintTest, ValidationNamesTheField) {
   Complaint c = NewComplaint();
   c.description.clear();
   for (int i = 0; i < 2000; ++i) c.description += "烟";
-  c.attachments.assign(20, "attachments/x");
+  c.attachments.assign(19, "attachments/x");
+  c.attachments.push_back("焦环函〔2026〕12号");
   c.enterprise_uscc.clear();
   c.location.lat_lng.reset();
   c.reporter.phone = "0391-1234567 转 8";
