@@ -8,6 +8,7 @@
 // closed without a revisit, merging with a reply to every reporter, and the overdue list.
 #include <regex>
 
+#include "absl/time/time.h"
 #include "ecoctl_fixture.h"
 
 namespace ecocase {
@@ -380,20 +381,30 @@ TEST_F(EcoctlComplaintsTest, OverdueAndDueSoonLists) {
   ASSERT_EQ(nothing_late.code, 0) << nothing_late.output;
   EXPECT_THAT(nothing_late.output, HasSubstr("0 complaints"));
 
-  // Time passes: the urgent call's acceptance clock ran out three hours ago.
-  schema_->Execute(
-      "UPDATE complaint SET acceptance_due = UTC_TIMESTAMP(6) - INTERVAL 3 HOUR "
-      "WHERE id = " +
-      urgent);
+  // A 12345 order the centre took in 12 days ago (12 days hold a working day whatever the
+  // holidays) arrives with its 1-working-day acceptance clock run out.
+  const std::string received = absl::FormatTime("%Y-%m-%dT%H:%M", absl::Now() - absl::Hours(288),
+                                                absl::FixedTimeZone(8 * 3600));
+  Result imported =
+      Ecoctl("integration",
+             {"complaints", "create", "--channel", "12345", "--order-number", "JZ12345-E2E-0042",
+              "--category", "water", "--address", "焦作市解放区丰收路中段路南", "--district",
+              "410802", "--description", "洗车店废水直接排入雨水井", "--reporter-phone",
+              "13600004444", "--received", received});
+  ASSERT_EQ(imported.code, 0) << imported.output;
+  const std::string late = Capture(imported.output, "registered complaints/(\\d+)");
+  ASSERT_FALSE(late.empty()) << imported.output;
   Result overdue = Ecoctl("hotline", {"complaints", "list", "--overdue"});
   ASSERT_EQ(overdue.code, 0) << overdue.output;
-  EXPECT_THAT(LineWith(overdue.output, "正在冒黑烟"), HasSubstr("受理逾期")) << overdue.output;
+  EXPECT_THAT(LineWith(overdue.output, "洗车店废水"), HasSubstr("受理逾期")) << overdue.output;
+  EXPECT_THAT(overdue.output, Not(HasSubstr("正在冒黑烟")));
   EXPECT_THAT(overdue.output, Not(HasSubstr("污水处理厂每晚")));
-  Result get = Ecoctl("hotline", {"complaints", "get", urgent});
+  Result get = Ecoctl("hotline", {"complaints", "get", late});
   EXPECT_THAT(get.output, HasSubstr("OVERDUE 逾期"));
+  EXPECT_THAT(get.output, HasSubstr("来源收件"));
   // Deciding stops the clock: accepted late, and off the overdue list.
-  Step("hotline", {"complaints", "accept", urgent});
-  Result decided = Ecoctl("hotline", {"complaints", "get", urgent});
+  Step("hotline", {"complaints", "accept", late});
+  Result decided = Ecoctl("hotline", {"complaints", "get", late});
   EXPECT_THAT(decided.output, HasSubstr("decided late 逾期决定"));
   Result after = Ecoctl("hotline", {"complaints", "list", "--overdue"});
   EXPECT_THAT(after.output, HasSubstr("0 complaints"));
