@@ -338,7 +338,7 @@ Hotline complaints (README "Hotline complaints (12369 / 12345)"): the hotline's 
   ecoctl login --user hotline             # 12369 hotline operator, the whole city
   ecoctl complaints list --open
   ecoctl complaints list --due-within-hours 24
-  ecoctl complaints list --overdue        # the urgent one, two hours after it came in
+  ecoctl complaints list --overdue        # the 12345 order received 12 days ago (and the urgent one 2 h after it came in)
   ecoctl complaints get 1                 # deadlines, routing, findings, replies, revisits
   ecoctl complaints reveal 1 --purpose 回访   # the reporter in clear (audited)
 MSG

@@ -16,6 +16,7 @@
 #include "api/officer_check.h"
 #include "api/pagination.h"
 #include "api/proto_convert.h"
+#include "api/task_alerts.h"
 #include "common/errors.h"
 #include "common/log.h"
 #include "common/status_macros.h"
@@ -122,23 +123,22 @@ absl::Status ComplaintServiceImpl::RunMutation(
     absl::FunctionRef<absl::StatusOr<domain::Complaint>(storage::Tx&)> body, v1::Complaint& out) {
   storage::MutationKey key{caller.ResourceName(), absl::StrCat(kService, method), request_id,
                            RequestDigest(request)};
-  bool alerted = false;
   ECOCASE_ASSIGN_OR_RETURN(
       std::string bytes,
       mutations_.Run(key, [&](storage::Tx& tx) -> absl::StatusOr<storage::MutationResult> {
-        alerted = false;
         ECOCASE_ASSIGN_OR_RETURN(domain::Complaint complaint, body(tx));
         const absl::Time now = clock_.Now();
         if (std::optional<storage::AlertEvent> alert = ComplaintAlert(method, complaint)) {
           ECOCASE_RETURN_IF_ERROR(alerts_.Append(tx, *std::move(alert), now).status());
-          alerted = true;
         }
         v1::Complaint result = View(complaint, now);
         return storage::MutationResult{
             result.SerializeAsString(),
             ComplaintAudit(caller.ResourceName(), method, complaint, result)};
       }));
-  if (alerted && on_alerts_) on_alerts_();
+  // Some changes append more than their own alert (the task verified findings issue);
+  // waking the feed is cheap, so every committed change does.
+  if (on_alerts_) on_alerts_();
   if (!out.ParseFromString(bytes)) return absl::InternalError("stored response is corrupt");
   return absl::OkStatus();
 }
@@ -543,6 +543,10 @@ absl::Status ComplaintServiceImpl::IssueFindingsTask(storage::Tx& tx, domain::Co
   ECOCASE_RETURN_IF_ERROR(domain::ValidateNewTask(task, "rectification"));
   domain::Issue(task, actor, now, calendar_);
   ECOCASE_ASSIGN_OR_RETURN(auto issued, tasks_.Issue(tx, storage::Scope::All(), task, now));
+  // The enterprise hears of its new task as of any other (TASK_ISSUED); never of the reporter.
+  if (issued.second) {
+    ECOCASE_RETURN_IF_ERROR(alerts_.Append(tx, TaskAlert("IssueTask", issued.first), now).status());
+  }
   return domain::AddFindingsLink(complaint, issued.first.ResourceName(), now);
 }
 

@@ -258,6 +258,14 @@ TEST_F(ComplaintTest, FullLifecycleIssuesATaskAndFlagsACaseClue) {
   EXPECT_EQ(task.source(), c.name());
   EXPECT_THAT(task.DebugString(), Not(HasSubstr(kPhone)));
   EXPECT_THAT(task.DebugString(), Not(HasSubstr(kName)));
+  // The enterprise hears of its task on the feed, and of nothing else of the complaint.
+  v1::ListAlertsResponse plant_alerts;
+  auto alerts_ctx = TestApp::Context(plant_);
+  ASSERT_TRUE(alerts_->ListAlerts(alerts_ctx.get(), {}, &plant_alerts).ok());
+  ASSERT_EQ(plant_alerts.alerts_size(), 1);
+  EXPECT_EQ(plant_alerts.alerts(0).kind(), "TASK_ISSUED");
+  EXPECT_EQ(plant_alerts.alerts(0).resource(), task_name);
+  EXPECT_THAT(plant_alerts.DebugString(), Not(HasSubstr(kPhone)));
 
   // A reply quoting the reporter is refused; a public-safe one goes out.
   EXPECT_EQ(Reply(c.name(), absl::StrCat(kName, "您好，经查属实"), &out).error_code(),
