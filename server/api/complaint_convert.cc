@@ -16,16 +16,6 @@ namespace {
 
 namespace v1 = ecocase::v1;
 
-std::string UserName(const std::string& username) {
-  return username.empty() || absl::StartsWith(username, "users/")
-             ? username
-             : absl::StrCat("users/", username);
-}
-
-std::string BareUsername(const std::string& name) {
-  return absl::StartsWith(name, "users/") ? name.substr(6) : name;
-}
-
 std::string ComplaintName(int64_t id) { return id == 0 ? "" : absl::StrCat("complaints/", id); }
 
 // The last day of a period due at `due`: a day-based due is 24:00 of its last day.
@@ -47,7 +37,7 @@ v1::Assignment AssignmentToProto(const domain::Assignment& a) {
   v1::Assignment out;
   out.set_district_code(a.district_code);
   out.set_team(a.team);
-  out.set_officer(UserName(a.officer));
+  out.set_officer(UserResourceName(a.officer));
   return out;
 }
 

@@ -20,10 +20,11 @@ absl::StatusOr<int> ComplaintOverdueSweep::ReportOverdue(int batch) {
   absl::Status first_error;
   for (const domain::Complaint& c : due) {
     std::vector<std::pair<domain::SlaClock, absl::Time>> clocks;
-    if (c.state == domain::ComplaintState::kReceived && c.deadlines.acceptance_due <= now) {
+    const bool decided = c.state != domain::ComplaintState::kReceived;
+    if (domain::AcceptanceOverdue(c.deadlines, decided, now)) {
       clocks.emplace_back(domain::SlaClock::kAcceptance, c.deadlines.acceptance_due);
     }
-    if (!c.closed() && c.deadlines.closure_due <= now) {
+    if (domain::ClosureOverdue(c.deadlines, c.closed(), now)) {
       clocks.emplace_back(domain::SlaClock::kClosure, c.deadlines.closure_due);
     }
     for (const auto& [clock, due_time] : clocks) {

@@ -22,6 +22,7 @@
 #include "common/status_macros.h"
 #include "domain/enterprise.h"
 #include "domain/task.h"
+#include "domain/text_check.h"
 #include "storage/scope.h"
 
 namespace ecocase::api {
@@ -39,8 +40,6 @@ constexpr int kMaxWithinHours = 24 * 60;
 constexpr int kRepeatCandidates = 20;
 constexpr int kDuplicateCandidates = 500;
 constexpr int kDefaultSuggestions = 10;
-// How far back a complaint's receipt elsewhere may lie (a transferred order, a letter).
-constexpr absl::Duration kMaxIntakeAge = absl::Hours(24 * 30);
 constexpr int kMaxSuggestions = 50;
 
 // What the audit chain records of a complaint change: its resource, district and a digest
@@ -76,12 +75,6 @@ absl::Status CheckVersion(const domain::Complaint& complaint, int64_t expected_v
       absl::AbortedError(absl::StrCat(complaint.ResourceName(),
                                       " was changed by someone else; read it again and retry")),
       "ETAG_MISMATCH");
-}
-
-// Code points of UTF-8 text (continuation bytes not counted).
-size_t CodePoints(absl::string_view text) {
-  return static_cast<size_t>(
-      std::count_if(text.begin(), text.end(), [](char c) { return (c & 0xC0) != 0x80; }));
 }
 
 absl::StatusOr<int64_t> VersionOf(const std::string& etag) {
@@ -212,10 +205,7 @@ absl::Status ComplaintServiceImpl::DoCreate(grpc::ServerContext* context,
         domain::Complaint received = complaint;
         domain::Receive(received, actor, now);
         const absl::Time intake = given_intake.value_or(now);
-        if (intake > now || intake < now - kMaxIntakeAge) {
-          return common::InvalidFieldError("complaint.intake_time",
-                                           "must lie within the last 30 days and not ahead");
-        }
+        ECOCASE_RETURN_IF_ERROR(domain::CheckIntakeTime(intake, now, "complaint.intake_time"));
         received.deadlines = domain::ComputeDeadlines(RuleFor(received), intake, calendar_);
         ECOCASE_ASSIGN_OR_RETURN(auto stored, complaints_.Create(tx, scope, std::move(received)));
         if (!stored.second) {
@@ -368,7 +358,7 @@ absl::Status ComplaintServiceImpl::DoReveal(grpc::ServerContext* context,
   ECOCASE_ASSIGN_OR_RETURN(domain::Principal caller,
                            authorizer_.Authorize(context, Action::kRevealReporter));
   ECOCASE_ASSIGN_OR_RETURN(int64_t id, domain::ComplaintIdFromName(request.name(), "name"));
-  const size_t purpose_chars = CodePoints(request.purpose());
+  const int purpose_chars = domain::CodePoints(request.purpose(), /*multiline=*/false);
   if (purpose_chars < 1 || purpose_chars > 200) {
     return common::InvalidFieldError("purpose", "must be 1-200 characters (why you need it)");
   }
@@ -390,7 +380,7 @@ absl::Status ComplaintServiceImpl::DoReveal(grpc::ServerContext* context,
   common::Log(common::LogLevel::kInfo, "reporter_revealed")
       .Str("complaint", complaint.ResourceName())
       .Str("by", caller.ResourceName())
-      .Int("purpose_chars", static_cast<int64_t>(purpose_chars));
+      .Int("purpose_chars", purpose_chars);
   response.set_complaint(complaint.ResourceName());
   response.set_anonymous(complaint.reporter.anonymous);
   response.set_name(complaint.reporter.name);

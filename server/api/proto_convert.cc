@@ -62,6 +62,18 @@ std::string RequestDigest(const google::protobuf::Message& request) {
   return MessageDigest(*copy);
 }
 
+std::string UserResourceName(absl::string_view name_or_username) {
+  if (name_or_username.empty() || absl::StartsWith(name_or_username, "users/")) {
+    return std::string(name_or_username);
+  }
+  return absl::StrCat("users/", name_or_username);
+}
+
+std::string BareUsername(absl::string_view name_or_username) {
+  absl::ConsumePrefix(&name_or_username, "users/");
+  return std::string(name_or_username);
+}
+
 std::string EtagForVersion(int64_t version) { return absl::StrCat("v", version); }
 
 absl::StatusOr<int64_t> VersionFromEtag(absl::string_view etag, absl::string_view field) {

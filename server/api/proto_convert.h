@@ -24,6 +24,11 @@ std::string MessageDigest(const google::protobuf::Message& message);
 // a retry with the same id and the same content matches and a changed content does not.
 std::string RequestDigest(const google::protobuf::Message& request);
 
+// A user as resources name it, from `users/{username}` or a bare username ("" stays "").
+std::string UserResourceName(absl::string_view name_or_username);
+// The bare username of `users/{username}` (a bare one is returned as is).
+std::string BareUsername(absl::string_view name_or_username);
+
 // The etag of a resource at `version`, and back (INVALID_ARGUMENT naming `field`).
 std::string EtagForVersion(int64_t version);
 absl::StatusOr<int64_t> VersionFromEtag(absl::string_view etag, absl::string_view field);

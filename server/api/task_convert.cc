@@ -26,10 +26,6 @@ ecocase::v1::Deadline ToProto(const domain::TaskDeadline& deadline) {
   return d;
 }
 
-std::string UserName(const std::string& username) {
-  return absl::StartsWith(username, "users/") ? username : absl::StrCat("users/", username);
-}
-
 }  // namespace
 
 ecocase::v1::Task::State ToProto(domain::TaskState state) {
@@ -73,7 +69,7 @@ ecocase::v1::Task ToProto(const domain::Task& task, absl::Time now) {
     ecocase::v1::Reinspection* r = t.add_reinspections();
     r->set_kind(
         SameNumber<ecocase::v1::Reinspection::Kind>(in.kind, ecocase::v1::Reinspection::Kind_MAX));
-    for (const std::string& o : in.officers) r->add_officers(UserName(o));
+    for (const std::string& o : in.officers) r->add_officers(UserResourceName(o));
     *r->mutable_date() = ToDate(in.date);
     r->set_outcome(SameNumber<ecocase::v1::Reinspection::Outcome>(
         in.outcome, ecocase::v1::Reinspection::Outcome_MAX));
@@ -143,7 +139,7 @@ absl::StatusOr<domain::Reinspection> ReinspectionFromProto(
       reinspection.outcome(), static_cast<int>(domain::ReinspectionOutcome::kObstructed));
   for (int i = 0; i < reinspection.officers_size(); ++i) {
     ECOCASE_ASSIGN_OR_RETURN(std::string username,
-                             domain::UsernameFromName(UserName(reinspection.officers(i)),
+                             domain::UsernameFromName(UserResourceName(reinspection.officers(i)),
                                                       absl::StrCat(prefix, ".officers[", i, "]")));
     r.officers.push_back(std::move(username));
   }

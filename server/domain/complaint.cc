@@ -15,6 +15,7 @@
 #include "common/errors.h"
 #include "common/status_macros.h"
 #include "domain/principal.h"
+#include "domain/text_check.h"
 #include "domain/user.h"
 #include "domain/uscc.h"
 
@@ -24,32 +25,6 @@ namespace {
 constexpr int kMaxAttachments = 20;
 constexpr int kMaxLinks = 20;
 constexpr double kEarthRadiusM = 6371000.0;
-
-// Code points of UTF-8 text, or -1 when it holds control characters (line breaks only
-// where `multiline`).
-int CodePoints(absl::string_view s, bool multiline) {
-  int n = 0;
-  for (unsigned char c : s) {
-    if (c == 0x7f || (c < 0x20 && !(multiline && (c == '\n' || c == '\r' || c == '\t')))) {
-      return -1;
-    }
-    if ((c & 0xC0) != 0x80) ++n;
-  }
-  return n;
-}
-
-// `min` 0 makes the text optional; otherwise it must hold more than whitespace.
-absl::Status CheckText(absl::string_view text, int min, int max, absl::string_view field,
-                       bool multiline = false) {
-  const int n = CodePoints(text, multiline);
-  const bool blank = absl::StripAsciiWhitespace(text).empty();
-  if (n < min || n > max || (min > 0 && blank) || (min == 0 && n > 0 && blank)) {
-    return common::InvalidFieldError(
-        field, absl::StrCat("must be ", min, "-", max, " characters of text",
-                            multiline ? "" : " without line breaks"));
-  }
-  return absl::OkStatus();
-}
 
 // 1-`max` printable ASCII characters without spaces: order numbers, references.
 bool IsToken(absl::string_view s, size_t max) {
@@ -300,6 +275,13 @@ absl::Status ValidateNewComplaint(Complaint& c, absl::string_view prefix) {
   for (size_t i = 0; i < c.attachments.size(); ++i) {
     ECOCASE_RETURN_IF_ERROR(CheckText(c.attachments[i], 1, 128,
                                       absl::StrCat(field("attachments"), "[", i, "]")));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckIntakeTime(absl::Time intake, absl::Time now, absl::string_view field) {
+  if (intake > now || intake < now - kMaxIntakeAge) {
+    return common::InvalidFieldError(field, "must lie within the last 30 days and not ahead");
   }
   return absl::OkStatus();
 }

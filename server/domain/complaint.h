@@ -243,6 +243,14 @@ absl::StatusOr<int64_t> ComplaintIdFromName(absl::string_view name, absl::string
 // characters (Chinese file numbers included) without line breaks.
 absl::Status ValidateNewComplaint(Complaint& complaint, absl::string_view prefix);
 
+// How far back a complaint's receipt elsewhere (a transferred 12345 order, a letter) may
+// lie: the clocks count from it.
+inline constexpr absl::Duration kMaxIntakeAge = absl::Hours(24 * 30);
+
+// INVALID_ARGUMENT naming `field` unless `intake` lies within kMaxIntakeAge before `now`
+// and not after it.
+absl::Status CheckIntakeTime(absl::Time intake, absl::Time now, absl::string_view field);
+
 // Registers a validated complaint: state RECEIVED (登记).
 void Receive(Complaint& complaint, const std::string& actor, absl::Time now);
 

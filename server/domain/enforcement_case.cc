@@ -18,6 +18,7 @@
 #include "common/status_macros.h"
 #include "domain/complaint_kinds.h"
 #include "domain/principal.h"
+#include "domain/text_check.h"
 #include "domain/uscc.h"
 #include "domain/user.h"
 
@@ -80,31 +81,6 @@ bool IsNamed(Enum value, const std::array<absl::string_view, N>& /*names*/) {
 
 bool In(CaseState state, std::initializer_list<CaseState> states) {
   return std::find(states.begin(), states.end(), state) != states.end();
-}
-
-// Code points of one-line (or `multiline`) UTF-8 text; -1 with control characters.
-int CodePoints(absl::string_view s, bool multiline) {
-  int n = 0;
-  for (unsigned char c : s) {
-    if (c == 0x7f || (c < 0x20 && !(multiline && (c == '\n' || c == '\r' || c == '\t')))) {
-      return -1;
-    }
-    if ((c & 0xC0) != 0x80) ++n;
-  }
-  return n;
-}
-
-// `min` 0 makes the text optional; otherwise it must hold more than whitespace.
-absl::Status CheckText(absl::string_view text, int min, int max, absl::string_view field,
-                       bool multiline = true) {
-  const int n = CodePoints(text, multiline);
-  const bool blank = absl::StripAsciiWhitespace(text).empty();
-  if (n < min || n > max || (n > 0 && blank)) {
-    return common::InvalidFieldError(field,
-                                     absl::StrCat("must be ", min, "-", max, " characters of text",
-                                                  multiline ? "" : " without line breaks"));
-  }
-  return absl::OkStatus();
 }
 
 // `{collection}/{positive id}`.
@@ -401,7 +377,7 @@ absl::Status ValidateNewCase(EnforcementCase& c, absl::string_view prefix) {
     return common::InvalidFieldError(field("district_code"),
                                      "must be a six-digit GB/T 2260 code, e.g. 410802");
   }
-  return CheckText(c.summary, 1, 500, field("summary"));
+  return CheckText(c.summary, 1, 500, field("summary"), /*multiline=*/true);
 }
 
 void OpenClue(EnforcementCase& c, const std::string& actor, absl::Time now) {
@@ -445,7 +421,7 @@ absl::Status Recuse(EnforcementCase& c, absl::string_view username, const std::s
                     const std::string& actor, absl::Time now) {
   if (!BeforeDecision(c.state)) return WrongState(c, "recusal", "not yet decided");
   absl::ConsumePrefix(&username, "users/");
-  ECOCASE_RETURN_IF_ERROR(CheckText(reason, 1, 500, "reason"));
+  ECOCASE_RETURN_IF_ERROR(CheckText(reason, 1, 500, "reason", /*multiline=*/true));
   auto it = std::find_if(c.officers.begin(), c.officers.end(),
                          [&](const CaseOfficer& o) { return o.username == username; });
   if (it == c.officers.end()) {
@@ -487,7 +463,7 @@ absl::Status File(EnforcementCase& c, const std::string& case_number,
 absl::Status NotFile(EnforcementCase& c, const std::string& reason, const std::string& actor,
                      absl::Time now) {
   if (c.state != CaseState::kClue) return WrongState(c, "not filing (不予立案)", "CLUE");
-  ECOCASE_RETURN_IF_ERROR(CheckText(reason, 1, 500, "reason"));
+  ECOCASE_RETURN_IF_ERROR(CheckText(reason, 1, 500, "reason", /*multiline=*/true));
   c.state_reason = reason;
   Move(c, CaseState::kNotFiled, "NOT_FILE", actor, now, reason);
   return absl::OkStatus();
@@ -531,7 +507,7 @@ absl::Status ReturnForInvestigation(EnforcementCase& c, const std::string& reaso
   if (c.state != CaseState::kUnderReview) {
     return WrongState(c, "returning for investigation", "UNDER_REVIEW");
   }
-  ECOCASE_RETURN_IF_ERROR(CheckText(reasons, 1, 1000, "reasons"));
+  ECOCASE_RETURN_IF_ERROR(CheckText(reasons, 1, 1000, "reasons", /*multiline=*/true));
   c.state_reason = reasons;
   Move(c, CaseState::kInvestigating, "RETURN_FOR_INVESTIGATION", actor, now, reasons);
   return absl::OkStatus();
@@ -555,10 +531,10 @@ absl::Status Notify(EnforcementCase& c, Notification n, const CaseOptions& optio
   if (!In(c.state, {CaseState::kUnderReview, CaseState::kNotified, CaseState::kHearingHeld})) {
     return WrongState(c, "notification (事先告知)", "UNDER_REVIEW, NOTIFIED or HEARING_HELD");
   }
-  ECOCASE_RETURN_IF_ERROR(CheckText(n.facts, 1, 2000, "notification.facts"));
+  ECOCASE_RETURN_IF_ERROR(CheckText(n.facts, 1, 2000, "notification.facts", /*multiline=*/true));
   ECOCASE_RETURN_IF_ERROR(ValidatePenalties(n.proposed, "notification.proposed"));
-  ECOCASE_RETURN_IF_ERROR(CheckText(n.legal_basis, 1, 1000, "notification.legal_basis"));
-  ECOCASE_RETURN_IF_ERROR(CheckText(n.rights, 1, 1000, "notification.rights"));
+  ECOCASE_RETURN_IF_ERROR(CheckText(n.legal_basis, 1, 1000, "notification.legal_basis", /*multiline=*/true));
+  ECOCASE_RETURN_IF_ERROR(CheckText(n.rights, 1, 1000, "notification.rights", /*multiline=*/true));
   const absl::CivilDay today = common::RegulatoryDay(now);
   if (n.received_day == absl::CivilDay() || n.received_day > today) {
     return common::InvalidFieldError("notification.received_day",
@@ -583,7 +559,7 @@ absl::Status RecordResponse(EnforcementCase& c, ResponseKind kind, const std::st
                             const std::string& actor, absl::Time now) {
   if (c.state != CaseState::kNotified) return WrongState(c, "the party's response", "NOTIFIED");
   if (!IsNamed(kind, kResponseNames)) return common::InvalidFieldError("kind", "is required");
-  ECOCASE_RETURN_IF_ERROR(CheckText(note, 0, 2000, "note"));
+  ECOCASE_RETURN_IF_ERROR(CheckText(note, 0, 2000, "note", /*multiline=*/true));
   c.response = PartyResponse{kind, note, common::RegulatoryDay(now)};
   Record(c, ResponseKindName(kind), actor, now, note);
   return absl::OkStatus();
@@ -661,7 +637,7 @@ absl::Status RecordHearing(EnforcementCase& c, HearingOutcome outcome, const std
     return common::InvalidFieldError("outcome", "is required");
   }
   ECOCASE_RETURN_IF_ERROR(
-      CheckText(record, outcome == HearingOutcome::kHeld ? 1 : 0, 2000, "record"));
+      CheckText(record, outcome == HearingOutcome::kHeld ? 1 : 0, 2000, "record", /*multiline=*/true));
   const std::optional<absl::CivilDay>& day = c.hearing->hearing_day;
   if (outcome != HearingOutcome::kWithdrawn && (!day || common::RegulatoryDay(now) < *day)) {
     return Refused("CASE_HEARING_NOT_DUE",
@@ -696,7 +672,7 @@ absl::Status RecordReview(EnforcementCase& c, std::optional<ReviewRecord>& slot,
   if (!In(c.state, {CaseState::kUnderReview, CaseState::kNotified, CaseState::kHearingHeld})) {
     return WrongState(c, kind, "UNDER_REVIEW, NOTIFIED or HEARING_HELD");
   }
-  ECOCASE_RETURN_IF_ERROR(CheckText(conclusion, 1, 2000, "conclusion"));
+  ECOCASE_RETURN_IF_ERROR(CheckText(conclusion, 1, 2000, "conclusion", /*multiline=*/true));
   slot = ReviewRecord{actor, conclusion, now};
   Record(c, kind, actor, now, conclusion);
   return absl::OkStatus();
@@ -752,7 +728,7 @@ absl::Status Decide(EnforcementCase& c, Decision d, const CaseOptions& options,
       return common::InvalidFieldError("decision.penalties",
                                        "must be empty for a no-penalty decision");
     }
-    ECOCASE_RETURN_IF_ERROR(CheckText(d.reason, 1, 1000, "decision.reason"));
+    ECOCASE_RETURN_IF_ERROR(CheckText(d.reason, 1, 1000, "decision.reason", /*multiline=*/true));
     ECOCASE_RETURN_IF_ERROR(NeedEvidence(c, "a decision"));
     ECOCASE_RETURN_IF_ERROR(NeedReviews(c, ReviewsRequired(c, {}, options)));
     d.day = today;
@@ -780,10 +756,10 @@ absl::Status Decide(EnforcementCase& c, Decision d, const CaseOptions& options,
   }
   for (size_t i = 0; i < d.correction_orders.size(); ++i) {
     ECOCASE_RETURN_IF_ERROR(CheckText(d.correction_orders[i], 1, 500,
-                                      absl::StrCat("decision.correction_orders[", i, "]")));
+                                      absl::StrCat("decision.correction_orders[", i, "]"), /*multiline=*/true));
   }
-  ECOCASE_RETURN_IF_ERROR(CheckText(d.legal_basis, 1, 1000, "decision.legal_basis"));
-  ECOCASE_RETURN_IF_ERROR(CheckText(d.reason, 0, 1000, "decision.reason"));
+  ECOCASE_RETURN_IF_ERROR(CheckText(d.legal_basis, 1, 1000, "decision.legal_basis", /*multiline=*/true));
+  ECOCASE_RETURN_IF_ERROR(CheckText(d.reason, 0, 1000, "decision.reason", /*multiline=*/true));
   ECOCASE_RETURN_IF_ERROR(NeedEvidence(c, "a decision"));
   ECOCASE_RETURN_IF_ERROR(PartyHeard(c, today));
   ECOCASE_RETURN_IF_ERROR(NotHeavier(d.penalties, c.notifications.back().proposed));
@@ -810,7 +786,7 @@ absl::Status Transfer(EnforcementCase& c, CaseTransfer t, const std::string& act
     return common::InvalidFieldError("transfer.kind", "is required");
   }
   ECOCASE_RETURN_IF_ERROR(CheckText(t.receiving_body, 1, 200, "transfer.receiving_body", false));
-  ECOCASE_RETURN_IF_ERROR(CheckText(t.note, 0, 1000, "transfer.note"));
+  ECOCASE_RETURN_IF_ERROR(CheckText(t.note, 0, 1000, "transfer.note", /*multiline=*/true));
   ECOCASE_RETURN_IF_ERROR(NeedEvidence(c, "a transfer"));
   t.day = common::RegulatoryDay(now);
   const std::string note = absl::StrCat(TransferKindName(t.kind), " to ", t.receiving_body);
@@ -871,7 +847,7 @@ absl::Status Close(EnforcementCase& c, ClosureGround ground, int64_t surcharge_f
   if (!IsNamed(ground, kClosureNames)) return common::InvalidFieldError("ground", "is required");
   if (surcharge_fen < 0) return common::InvalidFieldError("surcharge_fen", "may not be negative");
   ECOCASE_RETURN_IF_ERROR(
-      CheckText(note, ground == ClosureGround::kDecisionRevoked ? 1 : 0, 500, "note"));
+      CheckText(note, ground == ClosureGround::kDecisionRevoked ? 1 : 0, 500, "note", /*multiline=*/true));
   auto not_holding = [&](absl::string_view needs) {
     return Refused("CASE_CLOSURE_GROUND",
                    absl::StrCat(c.ResourceName(), " is ", CaseStateName(c.state), ": closing on ",
