@@ -527,22 +527,23 @@ bool HasHearingRight(const std::vector<PenaltyItem>& penalties, PartyKind party,
 }
 
 absl::Status Notify(EnforcementCase& c, Notification n, const CaseOptions& options,
-                    const std::string& actor, absl::Time now) {
+                    const WorkingCalendar& calendar, const std::string& actor, absl::Time now) {
   if (!In(c.state, {CaseState::kUnderReview, CaseState::kNotified, CaseState::kHearingHeld})) {
     return WrongState(c, "notification (事先告知)", "UNDER_REVIEW, NOTIFIED or HEARING_HELD");
   }
   ECOCASE_RETURN_IF_ERROR(CheckText(n.facts, 1, 2000, "notification.facts", /*multiline=*/true));
   ECOCASE_RETURN_IF_ERROR(ValidatePenalties(n.proposed, "notification.proposed"));
-  ECOCASE_RETURN_IF_ERROR(CheckText(n.legal_basis, 1, 1000, "notification.legal_basis", /*multiline=*/true));
+  ECOCASE_RETURN_IF_ERROR(
+      CheckText(n.legal_basis, 1, 1000, "notification.legal_basis", /*multiline=*/true));
   ECOCASE_RETURN_IF_ERROR(CheckText(n.rights, 1, 1000, "notification.rights", /*multiline=*/true));
   const absl::CivilDay today = common::RegulatoryDay(now);
   if (n.received_day == absl::CivilDay() || n.received_day > today) {
     return common::InvalidFieldError("notification.received_day",
                                      "is required and may not be in the future");
   }
-  n.statement_end_day = n.received_day + options.statement_days;
+  n.statement_end_day = calendar.AddWorkingDays(n.received_day, options.statement_days, nullptr);
   n.hearing_right = HasHearingRight(n.proposed, c.party_kind, options);
-  n.hearing_request_end_day = n.received_day + kHearingRequestDays;
+  n.hearing_request_end_day = calendar.AddWorkingDays(n.received_day, kHearingRequestDays, nullptr);
   const std::string note = absl::StrCat(
       "statement period to ", Day(n.statement_end_day),
       n.hearing_right
@@ -585,10 +586,11 @@ absl::Status RequestHearing(EnforcementCase& c, absl::CivilDay request_day,
                                                        HearingOutcomeName(c.hearing->outcome)));
   }
   if (request_day > n.hearing_request_end_day) {
-    return Refused("CASE_HEARING_REQUEST_LATE",
-                   absl::StrCat("a hearing must be requested within ", kHearingRequestDays,
-                                " days of the notice received ", Day(n.received_day), ", i.e. by ",
-                                Day(n.hearing_request_end_day), "; requested ", Day(request_day)));
+    return Refused(
+        "CASE_HEARING_REQUEST_LATE",
+        absl::StrCat("a hearing must be requested within ", kHearingRequestDays,
+                     " working days of the notice received ", Day(n.received_day), ", i.e. by ",
+                     Day(n.hearing_request_end_day), "; requested ", Day(request_day)));
   }
   c.hearing = Hearing{};
   c.hearing->request_day = request_day;
@@ -598,7 +600,8 @@ absl::Status RequestHearing(EnforcementCase& c, absl::CivilDay request_day,
 
 absl::Status ScheduleHearing(EnforcementCase& c, absl::CivilDay notice_day,
                              absl::CivilDay hearing_day, const std::string& presiding,
-                             const std::string& actor, absl::Time now) {
+                             const WorkingCalendar& calendar, const std::string& actor,
+                             absl::Time now) {
   if (c.state != CaseState::kHearingRequested) {
     return WrongState(c, "scheduling the hearing", "HEARING_REQUESTED");
   }
@@ -609,12 +612,14 @@ absl::Status ScheduleHearing(EnforcementCase& c, absl::CivilDay notice_day,
   absl::ConsumePrefix(&bare, "users/");
   ECOCASE_ASSIGN_OR_RETURN(std::string username,
                            UsernameFromName(absl::StrCat("users/", bare), "presiding"));
-  if (hearing_day - notice_day < kHearingNoticeDays) {
+  const absl::CivilDay earliest = calendar.AddWorkingDays(notice_day, kHearingNoticeDays, nullptr);
+  if (hearing_day < earliest) {
     return Refused("CASE_HEARING_NOTICE",
                    absl::StrCat("the hearing notice must go out at least ", kHearingNoticeDays,
-                                " days before the hearing (行政处罚法 art. 64): notice ",
-                                Day(notice_day), ", hearing ", Day(hearing_day), " is only ",
-                                hearing_day - notice_day, " days"));
+                                " working days before the hearing (行政处罚法 arts. 64, 85): "
+                                "notice ",
+                                Day(notice_day), ", so the hearing may be held from ",
+                                Day(earliest), ", not ", Day(hearing_day)));
   }
   if (Investigator(c, username)) {
     return Refused(
@@ -636,8 +641,8 @@ absl::Status RecordHearing(EnforcementCase& c, HearingOutcome outcome, const std
   if (!IsNamed(outcome, kHearingNames)) {
     return common::InvalidFieldError("outcome", "is required");
   }
-  ECOCASE_RETURN_IF_ERROR(
-      CheckText(record, outcome == HearingOutcome::kHeld ? 1 : 0, 2000, "record", /*multiline=*/true));
+  ECOCASE_RETURN_IF_ERROR(CheckText(record, outcome == HearingOutcome::kHeld ? 1 : 0, 2000,
+                                    "record", /*multiline=*/true));
   const std::optional<absl::CivilDay>& day = c.hearing->hearing_day;
   if (outcome != HearingOutcome::kWithdrawn && (!day || common::RegulatoryDay(now) < *day)) {
     return Refused("CASE_HEARING_NOT_DUE",
@@ -756,9 +761,11 @@ absl::Status Decide(EnforcementCase& c, Decision d, const CaseOptions& options,
   }
   for (size_t i = 0; i < d.correction_orders.size(); ++i) {
     ECOCASE_RETURN_IF_ERROR(CheckText(d.correction_orders[i], 1, 500,
-                                      absl::StrCat("decision.correction_orders[", i, "]"), /*multiline=*/true));
+                                      absl::StrCat("decision.correction_orders[", i, "]"),
+                                      /*multiline=*/true));
   }
-  ECOCASE_RETURN_IF_ERROR(CheckText(d.legal_basis, 1, 1000, "decision.legal_basis", /*multiline=*/true));
+  ECOCASE_RETURN_IF_ERROR(
+      CheckText(d.legal_basis, 1, 1000, "decision.legal_basis", /*multiline=*/true));
   ECOCASE_RETURN_IF_ERROR(CheckText(d.reason, 0, 1000, "decision.reason", /*multiline=*/true));
   ECOCASE_RETURN_IF_ERROR(NeedEvidence(c, "a decision"));
   ECOCASE_RETURN_IF_ERROR(PartyHeard(c, today));
@@ -846,8 +853,8 @@ absl::Status Close(EnforcementCase& c, ClosureGround ground, int64_t surcharge_f
                    const std::string& note, const std::string& actor, absl::Time now) {
   if (!IsNamed(ground, kClosureNames)) return common::InvalidFieldError("ground", "is required");
   if (surcharge_fen < 0) return common::InvalidFieldError("surcharge_fen", "may not be negative");
-  ECOCASE_RETURN_IF_ERROR(
-      CheckText(note, ground == ClosureGround::kDecisionRevoked ? 1 : 0, 500, "note", /*multiline=*/true));
+  ECOCASE_RETURN_IF_ERROR(CheckText(note, ground == ClosureGround::kDecisionRevoked ? 1 : 0, 500,
+                                    "note", /*multiline=*/true));
   auto not_holding = [&](absl::string_view needs) {
     return Refused("CASE_CLOSURE_GROUND",
                    absl::StrCat(c.ResourceName(), " is ", CaseStateName(c.state), ": closing on ",

@@ -10,6 +10,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "domain/working_calendar.h"
 
 namespace ecocase::domain {
 
@@ -158,7 +159,8 @@ std::optional<ClosureGround> ClosureGroundFromName(absl::string_view name);
 
 // The rules marked [M] in domain-rules §4 as options, with their documented defaults.
 struct CaseOptions {
-  // 陈述申辩期限, days after the notice is received ("commonly 3-5 days" [M]).
+  // 陈述申辩期限, working days after the notice is received ("commonly 3-5 days" [M]; the
+  // law's "五日" are working days, art. 85).
   int statement_days = 5;
   // 较大数额 (art. 63) for fines and confiscations, in fen: ¥50,000 for organisations and
   // ¥5,000 for individuals [M: confirm the Henan values]; "以上" includes the amount.
@@ -172,11 +174,8 @@ struct CaseOptions {
 };
 
 // Statutory periods [V]: hearing request within 5 days of the notice, hearing notice at
-// least 7 days before the hearing (行政处罚法 art. 64).
-//
-// KNOWN GAP, to fix when cases are wired (issue 9): 行政处罚法 art. 85 makes the law's
-// "五日" and "七日" working days (不含法定节假日); both are counted here as calendar days.
-// case_clocks.h already counts service (七日) in working days.
+// least 7 days before the hearing (行政处罚法 art. 64). Art. 85 makes the law's "五日" and
+// "七日" working days (不含法定节假日), counted on the platform calendar.
 inline constexpr int kHearingRequestDays = 5;
 inline constexpr int kHearingNoticeDays = 7;
 
@@ -380,23 +379,24 @@ bool HasHearingRight(const std::vector<PenaltyItem>& penalties, PartyKind party,
 // Sets the statement period, the hearing right and its request period; a new notice starts
 // a new round (response and hearing cleared).
 absl::Status Notify(EnforcementCase& c, Notification notification, const CaseOptions& options,
-                    const std::string& actor, absl::Time now);
+                    const WorkingCalendar& calendar, const std::string& actor, absl::Time now);
 
 // NOTIFIED: the party stated its defence or waived (note 0-2000).
 absl::Status RecordResponse(EnforcementCase& c, ResponseKind kind, const std::string& note,
                             const std::string& actor, absl::Time now);
 
 // NOTIFIED -> HEARING_REQUESTED: refused without the right (CASE_NO_HEARING_RIGHT), after a
-// waiver (CASE_HEARING_WAIVED) or after the 5 days (CASE_HEARING_REQUEST_LATE).
+// waiver (CASE_HEARING_WAIVED) or after the 5 working days (CASE_HEARING_REQUEST_LATE).
 absl::Status RequestHearing(EnforcementCase& c, absl::CivilDay request_day,
                             const std::string& actor, absl::Time now);
 
 // HEARING_REQUESTED: the hearing notice goes out on `notice_day` for `hearing_day`, at least
-// 7 days later (CASE_HEARING_NOTICE); `presiding` must not be an investigator of the case
+// 7 working days later (CASE_HEARING_NOTICE); `presiding` must not be an investigator of the case
 // (CASE_HEARING_PRESIDER).
 absl::Status ScheduleHearing(EnforcementCase& c, absl::CivilDay notice_day,
                              absl::CivilDay hearing_day, const std::string& presiding,
-                             const std::string& actor, absl::Time now);
+                             const WorkingCalendar& calendar, const std::string& actor,
+                             absl::Time now);
 
 // HEARING_REQUESTED -> HEARING_HELD (held: scheduled and the day reached, record 1-2000) or
 // -> NOTIFIED (no-show after scheduling, or withdrawn: the hearing is waived).

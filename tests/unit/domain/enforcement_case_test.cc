@@ -78,7 +78,7 @@ EnforcementCase Reviewed() {
 std::vector<PenaltyItem> Fine(int64_t yuan) { return {{PenaltyKind::kFine, yuan * 100}}; }
 
 Notification Notice(std::vector<PenaltyItem> proposed,
-                    absl::CivilDay received = absl::CivilDay(2026, 3, 25)) {
+                    absl::CivilDay received = absl::CivilDay(2026, 3, 23)) {
   Notification n;
   n.facts = "2026年2月废气排放口颗粒物小时浓度多次超过排放标准。";
   n.proposed = std::move(proposed);
@@ -88,10 +88,18 @@ Notification Notice(std::vector<PenaltyItem> proposed,
   return n;
 }
 
-// Notified on 2026-03-25 (received the same day) of `proposed`.
+// The platform calendar: 2026 has Qingming off on 04-04..04-06.
+const WorkingCalendar& Calendar() {
+  static const WorkingCalendar* calendar = new WorkingCalendar(*DefaultWorkingCalendar());
+  return *calendar;
+}
+
+// Notified on 2026-03-25 of `proposed`, received by the party on Monday 03-23: the law's
+// five (working) days then end on 03-30.
 EnforcementCase Notified(std::vector<PenaltyItem> proposed) {
   EnforcementCase c = Reviewed();
-  EXPECT_THAT(Notify(c, Notice(std::move(proposed)), CaseOptions{}, kOfficer, Beijing(2026, 3, 25)),
+  EXPECT_THAT(Notify(c, Notice(std::move(proposed)), CaseOptions{}, Calendar(), kOfficer,
+                     Beijing(2026, 3, 25)),
               IsOk());
   return c;
 }
@@ -129,23 +137,25 @@ TEST(EnforcementCaseTest, WholeProcedureWithAFineAndAHearing) {
   EXPECT_EQ(c.state, CaseState::kUnderReview);
 
   // ¥80,000 against an organisation reaches 较大数额 (¥50,000): a hearing right.
-  ASSERT_THAT(Notify(c, Notice(Fine(80000)), CaseOptions{}, kOfficer, Beijing(2026, 3, 25)),
+  ASSERT_THAT(Notify(c, Notice(Fine(80000), absl::CivilDay(2026, 3, 25)), CaseOptions{}, Calendar(),
+                     kOfficer, Beijing(2026, 3, 25)),
               IsOk());
   EXPECT_EQ(c.state, CaseState::kNotified);
-  // Received 03-25; 5 days from the next day: the last day is 03-30 for both.
-  EXPECT_EQ(c.notifications.back().statement_end_day, absl::CivilDay(2026, 3, 30));
+  // Received Wednesday 03-25; 5 working days from the next day (art. 85): the last day is
+  // Wednesday 04-01 for both.
+  EXPECT_EQ(c.notifications.back().statement_end_day, absl::CivilDay(2026, 4, 1));
   EXPECT_TRUE(c.notifications.back().hearing_right);
-  EXPECT_EQ(c.notifications.back().hearing_request_end_day, absl::CivilDay(2026, 3, 30));
+  EXPECT_EQ(c.notifications.back().hearing_request_end_day, absl::CivilDay(2026, 4, 1));
 
   ASSERT_THAT(RequestHearing(c, absl::CivilDay(2026, 3, 27), kOfficer, Beijing(2026, 3, 27)),
               IsOk());
   EXPECT_EQ(c.state, CaseState::kHearingRequested);
-  // Notice 03-28, hearing 04-07: 10 days.
-  ASSERT_THAT(ScheduleHearing(c, absl::CivilDay(2026, 3, 28), absl::CivilDay(2026, 4, 7),
-                              "users/dave", kHead, Beijing(2026, 3, 28)),
+  // Notice Saturday 03-28: seven working days later, past Qingming, is 04-08.
+  ASSERT_THAT(ScheduleHearing(c, absl::CivilDay(2026, 3, 28), absl::CivilDay(2026, 4, 8),
+                              "users/dave", Calendar(), kHead, Beijing(2026, 3, 28)),
               IsOk());
   ASSERT_THAT(RecordHearing(c, HearingOutcome::kHeld, "当事人到场陈述，承认超标事实。", kOfficer,
-                            Beijing(2026, 4, 7)),
+                            Beijing(2026, 4, 8)),
               IsOk());
   EXPECT_EQ(c.state, CaseState::kHearingHeld);
 
@@ -331,7 +341,7 @@ TEST(EnforcementCaseTest, DecisionWithNoEvidenceRefused) {
 }
 
 TEST(EnforcementCaseTest, DecisionBeforeStatementPeriodEndsRefused) {
-  // ¥10,000: no hearing right. Received 03-25, 5-day period: last day 03-30.
+  // ¥10,000: no hearing right. Received Monday 03-23, 5 working days: last day 03-30.
   EnforcementCase c = Notified(Fine(10000));
   EXPECT_FALSE(c.notifications.back().hearing_right);
   absl::Status s = Decide(c, Penalty(Fine(10000)), CaseOptions{}, kHead, Beijing(2026, 3, 30));
@@ -348,13 +358,14 @@ TEST(EnforcementCaseTest, DecisionBeforeStatementPeriodEndsRefused) {
   EXPECT_THAT(Decide(stated, Penalty(Fine(10000)), CaseOptions{}, kHead, Beijing(2026, 3, 27)),
               IsOk());
 
-  // A 3-day period from the options: last day 03-28.
+  // A 3-day period from the options: last day Thursday 03-26.
   EnforcementCase short_period = Reviewed();
   CaseOptions three;
   three.statement_days = 3;
-  ASSERT_THAT(Notify(short_period, Notice(Fine(10000)), three, kOfficer, Beijing(2026, 3, 25)),
-              IsOk());
-  EXPECT_EQ(short_period.notifications.back().statement_end_day, absl::CivilDay(2026, 3, 28));
+  ASSERT_THAT(
+      Notify(short_period, Notice(Fine(10000)), three, Calendar(), kOfficer, Beijing(2026, 3, 25)),
+      IsOk());
+  EXPECT_EQ(short_period.notifications.back().statement_end_day, absl::CivilDay(2026, 3, 26));
 }
 
 TEST(EnforcementCaseTest, HearingRequestPeriodMustPassUnlessWaived) {
@@ -395,12 +406,12 @@ TEST(EnforcementCaseTest, DecisionWhileTimelyHearingRequestPendingRefused) {
 }
 
 TEST(EnforcementCaseTest, HearingRequestAfterFiveDaysRefused) {
-  // Received 03-25: the last day to request is 03-30.
+  // Received Monday 03-23: the last day to request is 03-30, five working days on.
   EnforcementCase c = Notified(Fine(80000));
   absl::Status s = RequestHearing(c, absl::CivilDay(2026, 3, 31), kOfficer, Beijing(2026, 3, 31));
   EXPECT_THAT(s, StatusIs(absl::StatusCode::kFailedPrecondition,
-                          HasSubstr("within 5 days of the notice received 2026-03-25, i.e. by "
-                                    "2026-03-30; requested 2026-03-31")));
+                          HasSubstr("within 5 working days of the notice received 2026-03-23, "
+                                    "i.e. by 2026-03-30; requested 2026-03-31")));
   EXPECT_EQ(ReasonOf(s), "CASE_HEARING_REQUEST_LATE");
   // Posted on the last day, recorded later: in time.
   EXPECT_THAT(RequestHearing(c, absl::CivilDay(2026, 3, 30), kOfficer, Beijing(2026, 4, 1)),
@@ -416,25 +427,27 @@ TEST(EnforcementCaseTest, HearingNoticeAtLeastSevenDaysAhead) {
   EnforcementCase c = Notified(Fine(80000));
   ASSERT_THAT(RequestHearing(c, absl::CivilDay(2026, 3, 27), kOfficer, Beijing(2026, 3, 27)),
               IsOk());
-  // Notice 03-28, hearing 04-03: 6 days.
-  absl::Status s = ScheduleHearing(c, absl::CivilDay(2026, 3, 28), absl::CivilDay(2026, 4, 3),
-                                   "users/dave", kHead, Beijing(2026, 3, 28));
+  // Notice Saturday 03-28, hearing Tuesday 04-07: eleven calendar days, but only six working
+  // days (03-30..04-03 and 04-07; Qingming 04-04..04-06 is off): too short (art. 85).
+  absl::Status s = ScheduleHearing(c, absl::CivilDay(2026, 3, 28), absl::CivilDay(2026, 4, 7),
+                                   "users/dave", Calendar(), kHead, Beijing(2026, 3, 28));
   EXPECT_THAT(s, StatusIs(absl::StatusCode::kFailedPrecondition,
-                          HasSubstr("notice 2026-03-28, hearing 2026-04-03 is only 6 days")));
+                          HasSubstr("notice 2026-03-28, so the hearing may be held from "
+                                    "2026-04-08, not 2026-04-07")));
   EXPECT_EQ(ReasonOf(s), "CASE_HEARING_NOTICE");
   // An investigator may not preside.
-  EXPECT_EQ(ReasonOf(ScheduleHearing(c, absl::CivilDay(2026, 3, 28), absl::CivilDay(2026, 4, 4),
-                                     "users/carol", kHead, Beijing(2026, 3, 28))),
+  EXPECT_EQ(ReasonOf(ScheduleHearing(c, absl::CivilDay(2026, 3, 28), absl::CivilDay(2026, 4, 8),
+                                     "users/carol", Calendar(), kHead, Beijing(2026, 3, 28))),
             "CASE_HEARING_PRESIDER");
-  ASSERT_THAT(ScheduleHearing(c, absl::CivilDay(2026, 3, 28), absl::CivilDay(2026, 4, 4),
-                              "users/dave", kHead, Beijing(2026, 3, 28)),
+  ASSERT_THAT(ScheduleHearing(c, absl::CivilDay(2026, 3, 28), absl::CivilDay(2026, 4, 8),
+                              "users/dave", Calendar(), kHead, Beijing(2026, 3, 28)),
               IsOk());
   // Not held before its day.
   EXPECT_EQ(
-      ReasonOf(RecordHearing(c, HearingOutcome::kHeld, "笔录", kOfficer, Beijing(2026, 4, 3))),
+      ReasonOf(RecordHearing(c, HearingOutcome::kHeld, "笔录", kOfficer, Beijing(2026, 4, 7))),
       "CASE_HEARING_NOT_DUE");
   // No-show on the day: a waiver, back to NOTIFIED.
-  ASSERT_THAT(RecordHearing(c, HearingOutcome::kNoShow, "", kOfficer, Beijing(2026, 4, 4)), IsOk());
+  ASSERT_THAT(RecordHearing(c, HearingOutcome::kNoShow, "", kOfficer, Beijing(2026, 4, 8)), IsOk());
   EXPECT_EQ(c.state, CaseState::kNotified);
 }
 
@@ -493,14 +506,15 @@ TEST(EnforcementCaseTest, DecisionHeavierThanNotifiedRefused) {
   EXPECT_EQ(FieldOf(Decide(c, no_orders, CaseOptions{}, kHead, Beijing(2026, 3, 31))),
             "decision.correction_orders");
 
-  // Re-notified of ¥12,000 on 04-01 (period to 04-06): then it may be decided.
-  ASSERT_THAT(Notify(c, Notice(Fine(12000), absl::CivilDay(2026, 4, 1)), CaseOptions{}, kOfficer,
-                     Beijing(2026, 4, 1)),
+  // Re-notified of ¥12,000 on 04-01 (period to 04-09, Qingming not counted): then it may be
+  // decided.
+  ASSERT_THAT(Notify(c, Notice(Fine(12000), absl::CivilDay(2026, 4, 1)), CaseOptions{}, Calendar(),
+                     kOfficer, Beijing(2026, 4, 1)),
               IsOk());
   EXPECT_EQ(c.notifications.size(), 2u);
-  EXPECT_EQ(ReasonOf(Decide(c, Penalty(Fine(12000)), CaseOptions{}, kHead, Beijing(2026, 4, 6))),
+  EXPECT_EQ(ReasonOf(Decide(c, Penalty(Fine(12000)), CaseOptions{}, kHead, Beijing(2026, 4, 9))),
             "CASE_STATEMENT_PERIOD");
-  EXPECT_THAT(Decide(c, Penalty(Fine(12000)), CaseOptions{}, kHead, Beijing(2026, 4, 7)), IsOk());
+  EXPECT_THAT(Decide(c, Penalty(Fine(12000)), CaseOptions{}, kHead, Beijing(2026, 4, 10)), IsOk());
 }
 
 TEST(EnforcementCaseTest, ClosureWithUnpaidFineRefused) {
@@ -590,17 +604,17 @@ TEST(EnforcementCaseTest, HearingRightFollowsArticle63) {
 TEST(EnforcementCaseTest, NotificationValidation) {
   EnforcementCase c = Reviewed();
   Notification n = Notice({{PenaltyKind::kWarning, 100}});
-  EXPECT_EQ(FieldOf(Notify(c, n, CaseOptions{}, kOfficer, Beijing(2026, 3, 25))),
+  EXPECT_EQ(FieldOf(Notify(c, n, CaseOptions{}, Calendar(), kOfficer, Beijing(2026, 3, 25))),
             "notification.proposed[0].amount_fen");
   n = Notice({{PenaltyKind::kFine, 0}});
-  EXPECT_EQ(FieldOf(Notify(c, n, CaseOptions{}, kOfficer, Beijing(2026, 3, 25))),
+  EXPECT_EQ(FieldOf(Notify(c, n, CaseOptions{}, Calendar(), kOfficer, Beijing(2026, 3, 25))),
             "notification.proposed[0].amount_fen");
   n = Notice(Fine(1000), absl::CivilDay(2026, 3, 26));  // received tomorrow
-  EXPECT_EQ(FieldOf(Notify(c, n, CaseOptions{}, kOfficer, Beijing(2026, 3, 25))),
+  EXPECT_EQ(FieldOf(Notify(c, n, CaseOptions{}, Calendar(), kOfficer, Beijing(2026, 3, 25))),
             "notification.received_day");
   n = Notice(Fine(1000));
   n.rights = "";
-  EXPECT_EQ(FieldOf(Notify(c, n, CaseOptions{}, kOfficer, Beijing(2026, 3, 25))),
+  EXPECT_EQ(FieldOf(Notify(c, n, CaseOptions{}, Calendar(), kOfficer, Beijing(2026, 3, 25))),
             "notification.rights");
   EXPECT_EQ(c.state, CaseState::kUnderReview);
 }
