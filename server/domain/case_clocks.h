@@ -92,6 +92,7 @@ struct DecisionExtension {
   ExtensionApproval approval = ExtensionApproval::kUnspecified;
   std::string approved_by;  // users/{username}
   absl::Time approve_time;  // must be before the due instant it extends
+  std::string reason = {};  // why more time is needed
 };
 
 struct DecisionClockOptions {

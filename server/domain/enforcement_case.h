@@ -10,6 +10,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "domain/case_clocks.h"
 #include "domain/working_calendar.h"
 
 namespace ecocase::domain {
@@ -307,6 +308,12 @@ struct EnforcementCase {
   std::vector<Payment> payments;
   std::optional<absl::CivilDay> court_enforcement_day;
   ClosureGround closure_ground = ClosureGround::kUnspecified;
+  // The decision clock's records (case_decision_clock.h): periods not counted towards the
+  // 90 days, and approved extensions, in the order recorded.
+  std::vector<ExcludedPeriod> excluded_periods;
+  std::vector<DecisionExtension> decision_extensions;
+  // Rectification tasks issued from the decision's correction orders (tasks/{id}).
+  std::vector<std::string> correction_tasks;
   std::vector<CaseEvent> timeline;
 
   absl::Time create_time;
