@@ -139,6 +139,9 @@ int main(int argc, char** argv) {
   options.complaints.duplicates.max_distance_m = config->complaint_duplicate_distance_m;
   options.complaints.duplicates.window = config->complaint_duplicate_window;
   options.complaints.findings_task_days = config->complaint_task_days;
+  options.cases.case_number_pattern = config->case_number_pattern;
+  options.cases.rules.statement_days = config->case_statement_days;
+  options.cases.correction_task_days = config->case_correction_days;
   options.db = DbOptionsFrom(*config);
   options.db_startup_timeout = config->db_startup_timeout;
   options.server.listen_address = config->listen;

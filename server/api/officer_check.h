@@ -3,7 +3,10 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
+#include "domain/user.h"
 #include "storage/user_repository.h"
 
 namespace ecocase::api {
@@ -14,5 +17,14 @@ namespace ecocase::api {
 // complaint dispatch.
 absl::Status CheckEnabledOfficer(storage::UserRepository& users, const std::string& username,
                                  absl::string_view field, absl::string_view district_code = "");
+
+// The account of an enforcement officer who may be assigned to a case (行政处罚法 art. 42):
+// an enabled OFFICER or SUPERVISOR whose jurisdiction covers `district_code` and whose
+// certificate (执法证) is valid on `day`; INVALID_ARGUMENT naming `field` otherwise.
+absl::StatusOr<domain::User> CheckCertifiedEnforcer(storage::UserRepository& users,
+                                                    const std::string& username,
+                                                    absl::string_view field,
+                                                    absl::string_view district_code,
+                                                    absl::CivilDay day);
 
 }  // namespace ecocase::api

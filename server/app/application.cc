@@ -25,6 +25,7 @@
 #include "storage/mysql/migrations.h"
 #include "storage/mysql/mysql_alert_repository.h"
 #include "storage/mysql/mysql_audit_repository.h"
+#include "storage/mysql/mysql_case_repository.h"
 #include "storage/mysql/mysql_complaint_repository.h"
 #include "storage/mysql/mysql_data_mark_repository.h"
 #include "storage/mysql/mysql_evaluation_repository.h"
@@ -58,6 +59,11 @@ absl::Status WaitForDatabase(storage::mysql::ConnectionPool& pool, absl::Duratio
 }
 
 api::ComplaintOptions WithCity(api::ComplaintOptions options, const std::string& city_code) {
+  options.city_code = city_code;
+  return options;
+}
+
+api::CaseServiceOptions WithCity(api::CaseServiceOptions options, const std::string& city_code) {
   options.city_code = city_code;
   return options;
 }
@@ -96,6 +102,7 @@ struct Application::Parts {
         evaluation(pool),
         incidents(pool),
         complaints(pool, field_cipher.get()),
+        cases(pool),
         leases(pool),
         readings(pool),
         devices(readings, clock, o.monitoring.devices),
@@ -128,6 +135,8 @@ struct Application::Parts {
                           clock, field_cipher.get(), alerts,
                           WithCity(o.complaints, o.auth.city_code)),
         complaint_overdue(complaints, mutations, alerts, clock),
+        case_service(authorizer, cases, tasks, permits, users, mutations, calendar, clock,
+                     WithCity(o.cases, o.auth.city_code)),
         sweeps(leases, clock, o.replica_id) {}
 
   const domain::SlaPolicy sla_policy;
@@ -147,6 +156,7 @@ struct Application::Parts {
   storage::mysql::MysqlEvaluationRepository evaluation;
   storage::mysql::MysqlIncidentRepository incidents;
   storage::mysql::MysqlComplaintRepository complaints;
+  storage::mysql::MysqlCaseRepository cases;
   storage::mysql::MysqlLeaseStore leases;
   storage::mysql::MysqlReadingRepository readings;
   ingest::DeviceDirectory devices;
@@ -171,6 +181,7 @@ struct Application::Parts {
   evaluation::MonitoringEvaluator evaluator;
   api::ComplaintServiceImpl complaint_service;
   api::ComplaintOverdueSweep complaint_overdue;
+  api::CaseServiceImpl case_service;
   api::TestHookServiceImpl test_hook_service;
   security::Sm4CpDecryptor sm4;
   std::unique_ptr<ingest::Hj212Gateway> gateway;
@@ -223,6 +234,7 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Start(
   services.push_back(&parts->alert_service);
   services.push_back(&parts->incident_service);
   services.push_back(&parts->complaint_service);
+  services.push_back(&parts->case_service);
   if (options.test_hooks) services.push_back(&parts->test_hook_service);
   ECOCASE_ASSIGN_OR_RETURN(parts->server, api::GrpcServer::Start(options.server, services));
   if (options.monitoring.hj212_enabled) {

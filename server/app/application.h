@@ -14,6 +14,7 @@
 #include "api/auth_service.h"
 #include "api/complaint_overdue_sweep.h"
 #include "api/complaint_service.h"
+#include "api/case_service.h"
 #include "api/server.h"
 #include "common/clock.h"
 #include "domain/evaluation/data_mark.h"
@@ -71,6 +72,8 @@ struct ApplicationOptions {
   std::shared_ptr<const security::FieldCipher> field_cipher;
   std::optional<domain::SlaPolicy> complaint_sla;
   api::ComplaintOptions complaints;
+  // Enforcement cases: number format, [M] rules and clocks (city_code is auth's).
+  api::CaseServiceOptions cases;
 };
 
 // The whole server wired together: pool -> migrations -> repositories -> services -> gRPC

@@ -33,7 +33,8 @@ const std::vector<ConfigKey>& ServerConfigKeys() {
        "pool bounds the work in flight)"},
       {"health_probe_interval", "1s", "how often health checks the database"},
       {"shutdown_grace", "10s", "on SIGTERM, how long in-flight RPCs may take to finish"},
-      {"calendar_file", "", "holiday schedule file adding years to the built-in 2025-2026 schedule"},
+      {"calendar_file", "",
+       "holiday schedule file adding years to the built-in 2025-2026 schedule"},
       {"replica_id", "", "name of this replica for sweep leases; default host:pid"},
       {"log_level", "info", "debug, info, warning or error"},
       {"migrate_only", "false", "apply database migrations, then exit"},
@@ -62,8 +63,10 @@ const std::vector<ConfigKey>& ServerConfigKeys() {
       {"hj212_listen", "127.0.0.1:9212",
        "host:port of the HJ 212 TCP gateway for monitoring stations; empty turns it off"},
       {"hj212_max_connections", "20000", "station connections open at once at most"},
-      {"hj212_idle_timeout", "10m", "a station connection without a complete frame this long is closed"},
-      {"hj212_frame_timeout", "30s", "a frame begun and not completed within this closes the connection"},
+      {"hj212_idle_timeout", "10m",
+       "a station connection without a complete frame this long is closed"},
+      {"hj212_frame_timeout", "30s",
+       "a frame begun and not completed within this closes the connection"},
       {"device_cache_ttl", "30s",
        "how long the ingest doors trust a looked-up device before asking the database again"},
       {"data_mark_max_length", "744h",
@@ -105,10 +108,19 @@ const std::vector<ConfigKey>& ServerConfigKeys() {
        "complaints received within this time of each other may be duplicates or repeat reports"},
       {"complaint_task_days", "15",
        "working days of the rectification task verified complaint findings issue by default"},
+      {"case_number_pattern", "焦环罚〔{year}〕{seq}号",
+       "the case number assigned at filing: {year} and {seq} once each, numbered without gaps "
+       "per year"},
+      {"case_statement_days", "5",
+       "working days after the notice is received that the party may state its defence "
+       "(陈述申辩期)"},
+      {"case_correction_days", "30",
+       "calendar days of the rectification task a served decision's correction orders issue by "
+       "default"},
       {"alert_poll_interval", "1s",
        "how often the alert feed looks for new alerts (from any replica) to send to watches"},
-      {"bootstrap_admin_password", "",
-       "if no ADMIN exists, create user `admin` with this password", /*env_only=*/true},
+      {"bootstrap_admin_password", "", "if no ADMIN exists, create user `admin` with this password",
+       /*env_only=*/true},
   };
   return *keys;
 }
@@ -191,15 +203,14 @@ absl::StatusOr<ServerConfig> ParseServerConfig(const Config& c) {
     size_t colon = s.hj212_listen.rfind(':');
     int port = -1;
     if (colon == std::string::npos || colon == 0 ||
-        !absl::SimpleAtoi(absl::string_view(s.hj212_listen).substr(colon + 1), &port) ||
-        port < 0 || port > 65535) {
+        !absl::SimpleAtoi(absl::string_view(s.hj212_listen).substr(colon + 1), &port) || port < 0 ||
+        port > 65535) {
       return absl::InvalidArgumentError("hj212_listen must be host:port (port 0 picks one)");
     }
     s.hj212_host = s.hj212_listen.substr(0, colon);
     s.hj212_port = port;
   }
-  ECOCASE_ASSIGN_OR_RETURN(s.hj212_max_connections,
-                           c.GetInt("hj212_max_connections", 1, 1000000));
+  ECOCASE_ASSIGN_OR_RETURN(s.hj212_max_connections, c.GetInt("hj212_max_connections", 1, 1000000));
   ECOCASE_ASSIGN_OR_RETURN(s.hj212_idle_timeout, c.GetDuration("hj212_idle_timeout"));
   ECOCASE_ASSIGN_OR_RETURN(s.hj212_frame_timeout, c.GetDuration("hj212_frame_timeout"));
   if (s.ingest_max_delay <= absl::ZeroDuration() || s.ingest_max_delay > absl::Seconds(10)) {
@@ -242,8 +253,19 @@ absl::StatusOr<ServerConfig> ParseServerConfig(const Config& c) {
   s.complaint_sla_file = c.Get("complaint_sla_file");
   ECOCASE_ASSIGN_OR_RETURN(int distance, c.GetInt("complaint_duplicate_distance_m", 1, 100000));
   s.complaint_duplicate_distance_m = distance;
-  ECOCASE_ASSIGN_OR_RETURN(s.complaint_duplicate_window, c.GetDuration("complaint_duplicate_window"));
+  ECOCASE_ASSIGN_OR_RETURN(s.complaint_duplicate_window,
+                           c.GetDuration("complaint_duplicate_window"));
   ECOCASE_ASSIGN_OR_RETURN(s.complaint_task_days, c.GetInt("complaint_task_days", 1, 365));
+  s.case_number_pattern = c.Get("case_number_pattern");
+  for (const std::string part : {"{year}", "{seq}"}) {
+    const size_t at = s.case_number_pattern.find(part);
+    if (at == std::string::npos || s.case_number_pattern.find(part, at + 1) != std::string::npos) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("case_number_pattern must hold ", part, " exactly once"));
+    }
+  }
+  ECOCASE_ASSIGN_OR_RETURN(s.case_statement_days, c.GetInt("case_statement_days", 3, 15));
+  ECOCASE_ASSIGN_OR_RETURN(s.case_correction_days, c.GetInt("case_correction_days", 1, 365));
   if (s.evaluation_interval < absl::Seconds(1) || s.evaluation_hour_grace < absl::ZeroDuration() ||
       s.evaluation_hour_grace > absl::Hours(24) || s.device_offline_after < absl::Minutes(1) ||
       s.incident_explain_window <= absl::ZeroDuration()) {
@@ -252,8 +274,7 @@ absl::StatusOr<ServerConfig> ParseServerConfig(const Config& c) {
         "device_offline_after at least 1m and incident_explain_window positive");
   }
   ECOCASE_ASSIGN_OR_RETURN(s.alert_poll_interval, c.GetDuration("alert_poll_interval"));
-  if (s.alert_poll_interval < absl::Milliseconds(10) ||
-      s.alert_poll_interval > absl::Minutes(10)) {
+  if (s.alert_poll_interval < absl::Milliseconds(10) || s.alert_poll_interval > absl::Minutes(10)) {
     return absl::InvalidArgumentError("alert_poll_interval must be between 10ms and 10m");
   }
   if (s.health_probe_interval < absl::Milliseconds(50)) {

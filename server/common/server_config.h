@@ -92,6 +92,10 @@ struct ServerConfig {
   double complaint_duplicate_distance_m = 500;
   absl::Duration complaint_duplicate_window;
   int complaint_task_days = 15;
+  // Enforcement cases (issue 9).
+  std::string case_number_pattern;
+  int case_statement_days = 5;
+  int case_correction_days = 30;
 };
 
 // Types and validates the merged settings; INVALID_ARGUMENT names the bad setting.

@@ -20,6 +20,8 @@ constexpr uint32_t kIntegration = Bit(Role::kIntegration);
 constexpr uint32_t kHotline = Bit(Role::kHotlineOperator);
 // Bureau staff who look things up.
 constexpr uint32_t kStaff = kAdmin | kSupervisor | kOfficer | Bit(Role::kHotlineOperator);
+// Who reads cases: staff but the hotline, and the party itself (once notified).
+constexpr uint32_t kCaseReaders = kAdmin | kSupervisor | kOfficer | kEnterprise;
 // Who reads permits: staff but the hotline, the enterprise itself, and imports.
 constexpr uint32_t kReaders = kAdmin | kSupervisor | kOfficer | kEnterprise | kIntegration;
 
@@ -130,6 +132,44 @@ constexpr Grant kPolicy[] = {
     {Action::kSuggestDuplicates, "SuggestDuplicates", kStaff},
     {Action::kGetSlaPolicy, "GetSlaPolicy", kAnyone},
     {Action::kGetHolidayCalendar, "GetHolidayCalendar", kAnyone},
+    // Enforcement cases: officers investigate and carry the procedure; the bureau's
+    // decisions (officers, filing, review, the decision, transfer, closure, extensions) are
+    // a supervisor's (负责人). The party reads its own cases once notified.
+    {Action::kOpenCase, "OpenCase", kOfficer | kSupervisor},
+    {Action::kGetCase, "GetCase", kCaseReaders},
+    {Action::kListCases, "ListCases", kCaseReaders},
+    {Action::kListCaseCandidates, "ListCaseCandidates", kAdmin | kSupervisor | kOfficer},
+    {Action::kAssignCaseOfficer, "AssignCaseOfficer", kSupervisor},
+    {Action::kRecuseCaseOfficer, "RecuseCaseOfficer", kSupervisor},
+    {Action::kFileCase, "FileCase", kSupervisor},
+    {Action::kNotFileCase, "NotFileCase", kSupervisor},
+    {Action::kStartInvestigation, "StartInvestigation", kOfficer | kSupervisor},
+    {Action::kAttachCaseEvidence, "AttachCaseEvidence", kOfficer | kSupervisor},
+    {Action::kSubmitForReview, "SubmitForReview", kOfficer | kSupervisor},
+    {Action::kReturnForInvestigation, "ReturnForInvestigation", kSupervisor},
+    {Action::kNotifyParty, "NotifyParty", kOfficer | kSupervisor},
+    {Action::kRecordPartyResponse, "RecordPartyResponse", kOfficer | kSupervisor},
+    {Action::kRequestHearing, "RequestHearing", kOfficer | kSupervisor},
+    {Action::kScheduleHearing, "ScheduleHearing", kOfficer | kSupervisor},
+    {Action::kRecordHearing, "RecordHearing", kOfficer | kSupervisor},
+    {Action::kFlagReviews, "FlagReviews", kSupervisor},
+    {Action::kRecordLegalReview, "RecordLegalReview", kSupervisor},
+    {Action::kRecordCollectiveDiscussion, "RecordCollectiveDiscussion", kSupervisor},
+    {Action::kDecideCase, "DecideCase", kSupervisor},
+    {Action::kTransferCase, "TransferCase", kSupervisor},
+    {Action::kServeDecision, "ServeDecision", kOfficer | kSupervisor},
+    {Action::kRecordCasePayment, "RecordPayment", kOfficer | kSupervisor},
+    {Action::kRecordCourtEnforcement, "RecordCourtEnforcement", kOfficer | kSupervisor},
+    {Action::kCloseCase, "CloseCase", kSupervisor},
+    {Action::kArchiveCase, "ArchiveCase", kOfficer | kSupervisor},
+    {Action::kPauseDecisionClock, "PauseDecisionClock", kOfficer | kSupervisor},
+    {Action::kResumeDecisionClock, "ResumeDecisionClock", kOfficer | kSupervisor},
+    {Action::kExtendDecisionClock, "ExtendDecisionClock", kSupervisor},
+    {Action::kImposeMeasure, "ImposeMeasure", kOfficer | kSupervisor},
+    {Action::kExtendMeasure, "ExtendMeasure", kSupervisor},
+    {Action::kLiftMeasure, "LiftMeasure", kOfficer | kSupervisor},
+    {Action::kGetDailyPenalty, "GetDailyPenalty", kAdmin | kSupervisor | kOfficer},
+    {Action::kRecordTransferSent, "RecordTransferSent", kOfficer | kSupervisor},
 };
 
 const Grant* FindGrant(Action action) {

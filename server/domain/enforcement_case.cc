@@ -123,30 +123,6 @@ bool Investigator(const EnforcementCase& c, absl::string_view username) {
                      [&](const CaseOfficer& o) { return o.username == username; });
 }
 
-// Two officers with certificates valid on `day` (arts. 42, 55), naming those that fail.
-absl::Status NeedTwoOfficers(const EnforcementCase& c, absl::CivilDay day,
-                             absl::string_view action) {
-  int valid = 0;
-  std::vector<std::string> invalid;
-  for (const CaseOfficer& o : c.officers) {
-    if (day <= o.certificate_expiry) {
-      ++valid;
-    } else {
-      invalid.push_back(absl::StrCat("users/", o.username, "'s certificate ", o.certificate_number,
-                                     " expired ", Day(o.certificate_expiry)));
-    }
-  }
-  if (valid >= 2) return absl::OkStatus();
-  std::string message =
-      absl::StrCat(action, " needs two officers with enforcement certificates valid on ", Day(day),
-                   "; ", c.ResourceName(), " has ", valid);
-  if (!invalid.empty()) absl::StrAppend(&message, ": ", absl::StrJoin(invalid, "; "));
-  for (const Recusal& r : c.recusals) {
-    absl::StrAppend(&message, "; users/", r.username, " was recused");
-  }
-  return Refused("CASE_OFFICERS", message);
-}
-
 absl::Status NeedEvidence(const EnforcementCase& c, absl::string_view action) {
   if (!c.evidence.empty()) return absl::OkStatus();
   return Refused("CASE_EVIDENCE", absl::StrCat(action, " needs evidence: ", c.ResourceName(),
@@ -301,6 +277,20 @@ std::optional<ClosureGround> ClosureGroundFromName(absl::string_view name) {
 
 std::string EnforcementCase::ResourceName() const { return absl::StrCat("cases/", id); }
 
+bool IsPublicDecision(const EnforcementCase& c) {
+  return c.decision && c.decision->kind == DecisionKind::kPenalty &&
+         c.party_kind == PartyKind::kOrganisation &&
+         c.closure_ground != ClosureGround::kDecisionRevoked;
+}
+
+absl::StatusOr<int64_t> CaseIdFromName(absl::string_view name, absl::string_view field) {
+  int64_t id = 0;
+  if (!absl::ConsumePrefix(&name, "cases/") || !absl::SimpleAtoi(name, &id) || id <= 0) {
+    return common::InvalidFieldError(field, "must be `cases/{id}`");
+  }
+  return id;
+}
+
 int64_t EnforcementCase::FineFen() const {
   if (!decision || decision->kind != DecisionKind::kPenalty) return 0;
   return AmountOf(decision->penalties, PenaltyKind::kFine);
@@ -440,7 +430,7 @@ absl::Status File(EnforcementCase& c, const std::string& case_number,
   if (c.state != CaseState::kClue) return WrongState(c, "filing (立案)", "CLUE");
   ECOCASE_RETURN_IF_ERROR(CheckText(case_number, 1, 64, "case_number", false));
   if (violation_end_day == absl::CivilDay() || violation_end_day > c.discovery_day) {
-    return common::InvalidFieldError("violation_end_day",
+    return common::InvalidFieldError("violation_end_date",
                                      "is required and may not be after the day it was discovered");
   }
   // Art. 36: not discovered within the period counted from the day after the act ended.
@@ -794,11 +784,62 @@ absl::Status Transfer(EnforcementCase& c, CaseTransfer t, const std::string& act
   }
   ECOCASE_RETURN_IF_ERROR(CheckText(t.receiving_body, 1, 200, "transfer.receiving_body", false));
   ECOCASE_RETURN_IF_ERROR(CheckText(t.note, 0, 1000, "transfer.note", /*multiline=*/true));
+  if (t.package.empty() || t.package.size() > 20) {
+    return common::InvalidFieldError("transfer.package",
+                                     "must list 1-20 documents (暂行办法 art. 11)");
+  }
+  for (size_t i = 0; i < t.package.size(); ++i) {
+    ECOCASE_RETURN_IF_ERROR(
+        CheckText(t.package[i], 1, 200, absl::StrCat("transfer.package[", i, "]"), false));
+  }
   ECOCASE_RETURN_IF_ERROR(NeedEvidence(c, "a transfer"));
   t.day = common::RegulatoryDay(now);
+  t.send_by_day = t.day + kTransferSendDays;
+  t.sent_day.reset();
+  t.receipt.clear();
   const std::string note = absl::StrCat(TransferKindName(t.kind), " to ", t.receiving_body);
   c.transfer = std::move(t);
   Move(c, CaseState::kTransferred, "TRANSFER", actor, now, note);
+  return absl::OkStatus();
+}
+
+bool RevokesPermit(const EnforcementCase& c) {
+  return c.decision && c.decision->kind == DecisionKind::kPenalty &&
+         std::any_of(c.decision->penalties.begin(), c.decision->penalties.end(),
+                     [](const PenaltyItem& p) { return p.kind == PenaltyKind::kPermitRevocation; });
+}
+
+absl::Status NotePermitRevoked(EnforcementCase& c, const std::string& permit_name,
+                               const std::string& actor, absl::Time now) {
+  if (c.state != CaseState::kServed || !RevokesPermit(c)) {
+    return WrongState(c, "revoking a permit", "SERVED with a decision to revoke it");
+  }
+  if (std::find(c.revoked_permits.begin(), c.revoked_permits.end(), permit_name) !=
+      c.revoked_permits.end()) {
+    return absl::OkStatus();
+  }
+  c.revoked_permits.push_back(permit_name);
+  Record(c, "REVOKE_PERMIT", actor, now, permit_name);
+  return absl::OkStatus();
+}
+
+absl::Status RecordTransferSent(EnforcementCase& c, absl::CivilDay day, const std::string& receipt,
+                                const std::string& actor, absl::Time now) {
+  if (c.state != CaseState::kTransferred || !c.transfer) {
+    return WrongState(c, "sending the transfer package", "TRANSFERRED");
+  }
+  if (c.transfer->sent_day) {
+    return Refused("CASE_TRANSFER_SENT",
+                   absl::StrCat("the package was sent on ", Day(*c.transfer->sent_day)));
+  }
+  if (day < c.transfer->day || day > common::RegulatoryDay(now)) {
+    return common::InvalidFieldError("sent_date", "must lie between the transfer and today");
+  }
+  ECOCASE_RETURN_IF_ERROR(CheckText(receipt, 1, 64, "receipt", false));
+  c.transfer->sent_day = day;
+  c.transfer->receipt = receipt;
+  Record(c, "TRANSFER_SENT", actor, now,
+         absl::StrCat(Day(day), day > c.transfer->send_by_day ? " (late)" : "", " ", receipt));
   return absl::OkStatus();
 }
 
@@ -880,6 +921,7 @@ absl::Status Close(EnforcementCase& c, ClosureGround ground, int64_t surcharge_f
       break;
     case ClosureGround::kTransferCompleted:
       if (c.state != CaseState::kTransferred) return not_holding("a transfer");
+      if (!c.transfer->sent_day) return not_holding("the transfer package sent to the police");
       break;
     case ClosureGround::kCourtEnforcementAccepted:
       if (c.state != CaseState::kExecuting || !c.court_enforcement_day) {
@@ -904,6 +946,29 @@ absl::Status Archive(EnforcementCase& c, const std::string& actor, absl::Time no
   if (c.state != CaseState::kClosed) return WrongState(c, "archiving (归档)", "CLOSED");
   Move(c, CaseState::kArchived, "ARCHIVE", actor, now);
   return absl::OkStatus();
+}
+
+absl::Status NeedTwoOfficers(const EnforcementCase& c, absl::CivilDay day,
+                             absl::string_view action) {
+  int valid = 0;
+  std::vector<std::string> invalid;
+  for (const CaseOfficer& o : c.officers) {
+    if (day <= o.certificate_expiry) {
+      ++valid;
+    } else {
+      invalid.push_back(absl::StrCat("users/", o.username, "'s certificate ", o.certificate_number,
+                                     " expired ", Day(o.certificate_expiry)));
+    }
+  }
+  if (valid >= 2) return absl::OkStatus();
+  std::string message =
+      absl::StrCat(action, " needs two officers with enforcement certificates valid on ", Day(day),
+                   "; ", c.ResourceName(), " has ", valid);
+  if (!invalid.empty()) absl::StrAppend(&message, ": ", absl::StrJoin(invalid, "; "));
+  for (const Recusal& r : c.recusals) {
+    absl::StrAppend(&message, "; users/", r.username, " was recused");
+  }
+  return Refused("CASE_OFFICERS", message);
 }
 
 }  // namespace ecocase::domain

@@ -249,11 +249,20 @@ struct Decision {
   absl::CivilDay day;  // set by Decide
 };
 
+// The package must reach the police within this many days of the transfer decision
+// (移送行政拘留暂行办法 art. 12) [M: calendar days].
+inline constexpr int kTransferSendDays = 3;
+
 struct CaseTransfer {
   TransferKind kind = TransferKind::kUnspecified;
   std::string receiving_body;  // e.g. 焦作市公安局解放分局
   std::string note;
-  absl::CivilDay day;  // set by Transfer
+  // 移送材料 (暂行办法 art. 11): 案件移送审批表, 移送书, 调查报告, 证据材料, 涉案物品清单...
+  std::vector<std::string> package;
+  absl::CivilDay day;                      // set by Transfer
+  absl::CivilDay send_by_day;              // set by Transfer: day + kTransferSendDays
+  std::optional<absl::CivilDay> sent_day;  // set by RecordTransferSent
+  std::string receipt;                     // the police's 回执 number
 };
 
 struct Service {
@@ -275,6 +284,27 @@ struct CaseEvent {
   std::string actor;                          // users/{username}
   absl::Time time;
   std::string note;
+};
+
+// A measure besides the penalty (domain-rules §4.5-4.6; rules in case_measures.h).
+enum class CaseMeasureKind {
+  kUnspecified = 0,
+  kSealing = 1,               // 查封、扣押: days, at most 30 + 30
+  kProductionLimit = 2,       // 限制生产: months, at most 3 + 3
+  kProductionSuspension = 3,  // 停产整治: until lifted
+};
+absl::string_view CaseMeasureKindName(CaseMeasureKind kind);  // "SEALING", ...
+std::optional<CaseMeasureKind> CaseMeasureKindFromName(absl::string_view name);
+absl::string_view CaseMeasureKindLabel(CaseMeasureKind kind);  // "查封、扣押", ...
+
+struct CaseMeasure {
+  CaseMeasureKind kind = CaseMeasureKind::kUnspecified;
+  std::string document;      // the decision's number, e.g. 焦环封〔2026〕3号, 1-64
+  absl::CivilDay start_day;  // executed / served
+  int amount = 0;            // days (sealing) or months (production limit); 0 for suspension
+  std::vector<int> extensions = {};
+  std::optional<absl::CivilDay> lifted_day = std::nullopt;  // 解除: in force until the day before
+  std::string note = {};
 };
 
 struct EnforcementCase {
@@ -312,6 +342,9 @@ struct EnforcementCase {
   // 90 days, and approved extensions, in the order recorded.
   std::vector<ExcludedPeriod> excluded_periods;
   std::vector<DecisionExtension> decision_extensions;
+  std::vector<CaseMeasure> measures;  // in the order imposed
+  // Permits revoked (吊销) by the served decision, enterprises/{uscc}/permits/{number}.
+  std::vector<std::string> revoked_permits;
   // Rectification tasks issued from the decision's correction orders (tasks/{id}).
   std::vector<std::string> correction_tasks;
   std::vector<CaseEvent> timeline;
@@ -324,6 +357,13 @@ struct EnforcementCase {
   int64_t FineFen() const;           // decided fines, 0 without a penalty decision
   int64_t PaidFen() const;
 };
+
+// Whether the law makes the decision public (行政处罚法 art. 48, 三项制度): a penalty decided
+// against an organisation and not revoked. Individuals' decisions stay unpublished [M].
+bool IsPublicDecision(const EnforcementCase& c);
+
+// `cases/{id}` -> id; INVALID_ARGUMENT naming `field` otherwise.
+absl::StatusOr<int64_t> CaseIdFromName(absl::string_view name, absl::string_view field);
 
 // Renders the bureau's case number: `pattern` holds `{year}` and `{seq}` once each, e.g.
 // "焦环罚〔{year}〕{seq}号" with 2026 and 12 -> "焦环罚〔2026〕12号". INVALID_ARGUMENT
@@ -349,6 +389,11 @@ absl::Status AssignOfficer(EnforcementCase& c, CaseOfficer officer, const std::s
 // the steps that need two are refused until another is assigned.
 absl::Status Recuse(EnforcementCase& c, absl::string_view username, const std::string& reason,
                     const std::string& actor, absl::Time now);
+
+// OK when at least two assigned officers hold certificates valid on `day` (arts. 42, 55);
+// FAILED_PRECONDITION CASE_OFFICERS naming `action` and the officers that fail otherwise.
+absl::Status NeedTwoOfficers(const EnforcementCase& c, absl::CivilDay day,
+                             absl::string_view action);
 
 // CLUE -> FILED with the number storage assigned. Refused (CASE_LIMITATION) when the
 // violation ended more than 2 years (5 with harm to life or health) before it was
@@ -440,13 +485,26 @@ RequiredReviews ReviewsRequired(const EnforcementCase& c, const std::vector<Pena
 absl::Status Decide(EnforcementCase& c, Decision decision, const CaseOptions& options,
                     const std::string& actor, absl::Time now);
 
-// INVESTIGATING .. HEARING_HELD -> TRANSFERRED to the police (§4.7); needs evidence.
+// INVESTIGATING .. HEARING_HELD -> TRANSFERRED to the police (§4.7); needs evidence and a
+// package of 1-20 documents (each 1-200 characters); the package is due at the police
+// within kTransferSendDays.
 absl::Status Transfer(EnforcementCase& c, CaseTransfer transfer, const std::string& actor,
                       absl::Time now);
+
+// TRANSFERRED: the package reached the police on `day` (from the transfer to today) with
+// their receipt (1-64); once only (CASE_TRANSFER_SENT).
+absl::Status RecordTransferSent(EnforcementCase& c, absl::CivilDay day, const std::string& receipt,
+                                const std::string& actor, absl::Time now);
 
 // DECIDED -> SERVED on the day the party received the decision (not after today);
 // electronic service needs the party's consent (CASE_SERVICE_CONSENT).
 absl::Status Serve(EnforcementCase& c, Service service, const std::string& actor, absl::Time now);
+
+// Whether the decision revokes the party's permits (吊销许可证件).
+bool RevokesPermit(const EnforcementCase& c);
+// Notes a permit the served decision revoked (SERVED), once.
+absl::Status NotePermitRevoked(EnforcementCase& c, const std::string& permit_name,
+                               const std::string& actor, absl::Time now);
 
 // SERVED | EXECUTING -> EXECUTING: a payment (positive amount, day from service to today).
 absl::Status RecordPayment(EnforcementCase& c, Payment payment, const std::string& actor,
@@ -458,8 +516,8 @@ absl::Status RecordCourtEnforcement(EnforcementCase& c, absl::CivilDay accepted_
 
 // -> CLOSED (结案) on a ground that holds: FULLY_PERFORMED (SERVED | EXECUTING, paid at
 // least the fine plus `surcharge_fen` from case_clocks, else CASE_UNPAID), NO_EXECUTION_NEEDED
-// (NO_PENALTY), TRANSFER_COMPLETED (TRANSFERRED), COURT_ENFORCEMENT_ACCEPTED (recorded),
-// DECISION_REVOKED (DECIDED | SERVED | EXECUTING, note 1-500 says by whom). Otherwise
+// (NO_PENALTY), TRANSFER_COMPLETED (TRANSFERRED, the package sent), COURT_ENFORCEMENT_ACCEPTED
+// (recorded), DECISION_REVOKED (DECIDED | SERVED | EXECUTING, note 1-500 says by whom). Otherwise
 // FAILED_PRECONDITION (CASE_CLOSURE_GROUND or CASE_UNPAID) naming what is missing.
 absl::Status Close(EnforcementCase& c, ClosureGround ground, int64_t surcharge_fen,
                    const std::string& note, const std::string& actor, absl::Time now);

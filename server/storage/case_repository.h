@@ -26,6 +26,8 @@ struct CaseFilter {
   // Open cases whose stored clock_due (see Store) is at or before `now`.
   bool overdue_only = false;
   absl::Time now;  // Required with overdue_only.
+  // Decisions the law makes public (domain::IsPublicDecision), whatever the scope.
+  bool public_only = false;
 };
 
 // The List key: newest first, (create_time DESC, id DESC).

@@ -215,7 +215,13 @@ TEST(EnforcementCaseTest, NoPenaltyPath) {
 TEST(EnforcementCaseTest, TransferPath) {
   EnforcementCase c = Filed({kAlice, kCarol});
   ASSERT_THAT(StartInvestigation(c, kOfficer, Beijing(2026, 3, 3)), IsOk());
-  CaseTransfer t{TransferKind::kCriminal, "焦作市公安局解放分局", "涉嫌污染环境罪", {}};
+  CaseTransfer t;
+  t.kind = TransferKind::kCriminal;
+  t.receiving_body = "焦作市公安局解放分局";
+  t.note = "涉嫌污染环境罪";
+  // The package is required (暂行办法 art. 11).
+  EXPECT_EQ(FieldOf(Transfer(c, t, kHead, Beijing(2026, 3, 5))), "transfer.package");
+  t.package = {"涉嫌犯罪案件移送书", "涉嫌犯罪案件调查报告", "涉案物品清单", "检验报告"};
   // No evidence yet: nothing to transfer.
   absl::Status refused = Transfer(c, t, kHead, Beijing(2026, 3, 5));
   EXPECT_THAT(refused, StatusIs(absl::StatusCode::kFailedPrecondition,
@@ -225,6 +231,18 @@ TEST(EnforcementCaseTest, TransferPath) {
   ASSERT_THAT(Transfer(c, t, kHead, Beijing(2026, 3, 6)), IsOk());
   EXPECT_EQ(c.state, CaseState::kTransferred);
   EXPECT_EQ(c.transfer->day, absl::CivilDay(2026, 3, 6));
+  EXPECT_EQ(c.transfer->send_by_day, absl::CivilDay(2026, 3, 9));
+  // Not completed until the package reached the police.
+  absl::Status unsent = Close(c, ClosureGround::kTransferCompleted, 0, "", kHead,
+                              Beijing(2026, 3, 9));
+  EXPECT_THAT(unsent.message(), HasSubstr("the transfer package sent to the police"));
+  EXPECT_EQ(ReasonOf(unsent), "CASE_CLOSURE_GROUND");
+  ASSERT_THAT(RecordTransferSent(c, absl::CivilDay(2026, 3, 8), "焦公（解）受字〔2026〕17号",
+                                 kOfficer, Beijing(2026, 3, 9)),
+              IsOk());
+  EXPECT_EQ(ReasonOf(RecordTransferSent(c, absl::CivilDay(2026, 3, 8), "x", kOfficer,
+                                        Beijing(2026, 3, 9))),
+            "CASE_TRANSFER_SENT");
   ASSERT_THAT(Close(c, ClosureGround::kTransferCompleted, 0, "", kHead, Beijing(2026, 3, 9)),
               IsOk());
   ASSERT_THAT(Archive(c, kHead, Beijing(2026, 3, 9)), IsOk());
