@@ -205,6 +205,9 @@ if printf '%s\n' "$admin_password" | ctl_admin login --user admin --password-std
   ensure_demo_user supervisor supervisor "王静（督查）" --district 410800 || demo_ok=0
   ensure_demo_user officer officer "张伟" --district 410802 --cert-number "豫环执410802001" \
     --cert-from 2026-01-01 --cert-until 2028-12-31 || demo_ok=0
+  # Cases need two certified officers (行政处罚法 art. 42).
+  ensure_demo_user officer2 officer "李娜" --district 410802 --cert-number "豫环执410802002" \
+    --cert-from 2026-01-01 --cert-until 2028-12-31 || demo_ok=0
   ensure_demo_user hotline hotline-operator "刘洋（12369热线）" --district 410800 || demo_ok=0
   ensure_demo_user enterprise enterprise "焦作示范化工有限公司" \
     --uscc "$(uscc_with_check 91410800MA44TE5T0)" || demo_ok=0

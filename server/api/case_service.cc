@@ -144,6 +144,20 @@ absl::Status CaseServiceImpl::DoOpen(grpc::ServerContext* context,
   if (!scope.everything && !domain::JurisdictionCovers(caller.jurisdiction, c.district_code)) {
     return common::InvalidFieldError("case.district_code", "is outside your jurisdiction");
   }
+  // The finding must exist where the caller can see it, and concern the same party.
+  absl::StatusOr<std::optional<storage::CaseCandidate>> finding =
+      cases_.LookupSource(scope, c.source);
+  if (absl::IsNotFound(finding.status())) {
+    return common::InvalidFieldError("case.source.link",
+                                     absl::StrCat(c.source.link, " does not exist"));
+  }
+  if (!finding.ok()) return finding.status();
+  if (finding->has_value() && !(*finding)->enterprise_uscc.empty() &&
+      (*finding)->enterprise_uscc != c.enterprise_uscc) {
+    return common::InvalidFieldError(
+        "case.enterprise",
+        absl::StrCat(c.source.link, " concerns enterprises/", (*finding)->enterprise_uscc));
+  }
   const std::string actor = caller.ResourceName();
   // A case already open for the same finding is returned as it is: the body ends with this
   // sentinel, which rolls the (empty) transaction back.

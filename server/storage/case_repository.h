@@ -109,6 +109,14 @@ class CaseRepository {
   virtual absl::StatusOr<std::vector<CaseCandidate>> ListCandidates(const Scope& scope,
                                                                     absl::Time now,
                                                                     int limit) = 0;
+
+  // The finding a new case's source links to, within `scope`: a complaint, an incident or a
+  // rectification task (REFUSED_TASK only when the task is refused), with its enterprise
+  // ("" when none) and district in `enterprise_uscc` / `district_code` (the other fields as
+  // ListCandidates fills them; found_time is left unset). NOT_FOUND when it does not exist
+  // in scope; nullopt for the kinds whose records live elsewhere (inspections, referrals).
+  virtual absl::StatusOr<std::optional<CaseCandidate>> LookupSource(
+      const Scope& scope, const domain::CaseSource& source) = 0;
 };
 
 }  // namespace ecocase::storage

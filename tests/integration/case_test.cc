@@ -571,6 +571,26 @@ TEST_F(CaseTest, OpeningTwiceFromOneFindingIsOneCase) {
   EXPECT_EQ(candidates.candidates(0).source().kind(), v1::CaseSource::OVERDUE_TASK);
   EXPECT_EQ(candidates.candidates(0).source().link(), task.name());
 
+  // The finding must exist and concern the case's party.
+  {
+    v1::OpenCaseRequest r;
+    *r.mutable_case_() = c;
+    r.mutable_case_()->mutable_source()->set_link("tasks/9999");
+    v1::Case out;
+    grpc::Status s = Call(officer_, &v1::CaseService::Stub::OpenCase, r, &out);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_THAT(s.error_message(), HasSubstr("tasks/9999 does not exist"));
+    r.mutable_case_()->mutable_source()->set_link(task.name());
+    r.mutable_case_()->set_enterprise(absl::StrCat("enterprises/", kOther));
+    s = Call(officer_, &v1::CaseService::Stub::OpenCase, r, &out);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_THAT(s.error_message(), HasSubstr("case.enterprise"));
+    // Not refused: it is no REFUSED_TASK source.
+    r.mutable_case_()->set_enterprise(absl::StrCat("enterprises/", kPlant));
+    r.mutable_case_()->mutable_source()->set_kind(v1::CaseSource::REFUSED_TASK);
+    s = Call(officer_, &v1::CaseService::Stub::OpenCase, r, &out);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  }
   c.mutable_source()->set_link(task.name());
   v1::Case first = Open(c, "open-1");
   v1::Case second = Open(c, "open-2");

@@ -11,8 +11,10 @@
 #include <utility>
 
 #include "absl/functional/function_ref.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "common/status_macros.h"
 #include "storage/mysql/case_document.h"
 #include "storage/mysql/mysql_error.h"
@@ -689,6 +691,67 @@ absl::StatusOr<std::vector<CaseCandidate>> MysqlCaseRepository::ListCandidates(c
         return absl::OkStatus();
       }));
   return candidates;
+}
+
+absl::StatusOr<std::optional<CaseCandidate>> MysqlCaseRepository::LookupSource(
+    const Scope& scope, const domain::CaseSource& source) {
+  absl::string_view prefix;
+  std::string query;
+  switch (source.kind) {
+    case CaseSourceKind::kComplaint:
+      prefix = "complaints/";
+      query =
+          "SELECT COALESCE(c.enterprise_uscc, ''), c.district_code, LEFT(c.description, 200) "
+          "FROM complaint c WHERE c.id = ? AND ";
+      break;
+    case CaseSourceKind::kExceedanceIncident:
+      prefix = "incidents/";
+      query =
+          "SELECT e.uscc, e.district_code, LEFT(CONCAT(e.display_name, ' ', o.code, ' ', i.kind), "
+          "200) FROM incident i JOIN enterprise e ON e.id = i.enterprise_id JOIN outlet o ON "
+          "o.id = i.outlet_id WHERE i.id = ? AND ";
+      break;
+    case CaseSourceKind::kRefusedTask:
+    case CaseSourceKind::kOverdueTask:
+      prefix = "tasks/";
+      query = absl::StrCat(
+          "SELECT e.uscc, e.district_code, LEFT(t.title, 200) FROM rectification_task t JOIN "
+          "enterprise e ON e.id = t.enterprise_id WHERE t.id = ? AND ",
+          source.kind == CaseSourceKind::kRefusedTask ? "t.refused AND " : "");
+      break;
+    default: return std::optional<CaseCandidate>();
+  }
+  absl::string_view rest = source.link;
+  int64_t id = 0;
+  if (!absl::ConsumePrefix(&rest, prefix) || !absl::SimpleAtoi(rest, &id)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("a ", CaseSourceKindName(source.kind), " source must be ", prefix, "{id}"));
+  }
+  std::optional<CaseCandidate> found;
+  ECOCASE_RETURN_IF_ERROR(
+      RunWithConnection(pool_, "look up a case source", [&](sql::Connection& conn) {
+        SqlPredicate p = ScopePredicate(
+            scope,
+            source.kind == CaseSourceKind::kComplaint ? "c.district_code" : "e.district_code",
+            "NULL");
+        auto stmt = Prepare(conn, absl::StrCat(query, p.sql));
+        stmt->setInt64(1, id);
+        BindStrings(*stmt, 2, p.values);
+        std::unique_ptr<sql::ResultSet> rs(stmt->executeQuery());
+        if (!rs->next()) return absl::OkStatus();
+        CaseCandidate c;
+        c.kind = source.kind;
+        c.link = source.link;
+        c.enterprise_uscc = rs->getString(1);
+        c.district_code = rs->getString(2);
+        c.description = rs->getString(3);
+        found = std::move(c);
+        return absl::OkStatus();
+      }));
+  if (!found.has_value()) {
+    return absl::NotFoundError(absl::StrCat(source.link, " not found"));
+  }
+  return found;
 }
 
 }  // namespace ecocase::storage::mysql

@@ -27,6 +27,8 @@ class MysqlCaseRepository final : public CaseRepository {
       const std::optional<CaseCursor>& after) override;
   absl::StatusOr<std::vector<CaseCandidate>> ListCandidates(const Scope& scope, absl::Time now,
                                                             int limit) override;
+  absl::StatusOr<std::optional<CaseCandidate>> LookupSource(
+      const Scope& scope, const domain::CaseSource& source) override;
 
  private:
   ConnectionPool& pool_;
