@@ -32,6 +32,7 @@ void AddAlertCommands(CLI::App& app, Context& ctx);       // alerts list | watch
 void AddMarkCommands(CLI::App& app, Context& ctx);        // marks … (自主标记)
 void AddIncidentCommands(CLI::App& app, Context& ctx);    // incidents list | get | explain
 void AddComplaintCommands(CLI::App& app, Context& ctx);   // complaints … (投诉举报)
+void AddCaseCommands(CLI::App& app, Context& ctx);        // cases … (行政处罚案件)
 
 // Throws RpcError for a failed call.
 inline void Check(const grpc::Status& status, const std::string& hint = "") {

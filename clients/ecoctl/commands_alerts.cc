@@ -39,6 +39,10 @@ std::string KindLabel(const std::string& kind) {
       {"TASK_OVERDUE", "整改任务逾期"},
       {"COMPLAINT_RECEIVED", "新投诉"},    {"COMPLAINT_DISPATCHED", "投诉交办"},
       {"COMPLAINT_REOPENED", "投诉重办"},  {"COMPLAINT_OVERDUE", "投诉超时"},
+      {"CASE_OPENED", "案件线索"},         {"CASE_FILED", "立案"},
+      {"CASE_NOTIFIED", "处罚事先告知"},   {"CASE_DECIDED", "处罚决定"},
+      {"CASE_SERVED", "处罚决定送达"},     {"CASE_CLOSED", "结案"},
+      {"CASE_OVERDUE", "案件逾期"},
   };
   auto it = labels->find(kind);
   return it == labels->end() ? kind : it->second;  // A newer kind, as the server names it.

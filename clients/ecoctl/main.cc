@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
   AddMarkCommands(app, ctx);
   AddIncidentCommands(app, ctx);
   AddComplaintCommands(app, ctx);
+  AddCaseCommands(app, ctx);
 
   try {
     app.parse(argc, argv);

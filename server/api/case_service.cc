@@ -10,6 +10,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "api/case_alerts.h"
 #include "api/case_convert.h"
 #include "api/grpc_status.h"
 #include "api/officer_check.h"
@@ -75,7 +76,8 @@ CaseServiceImpl::CaseServiceImpl(Authorizer& authorizer, storage::CaseRepository
                                  storage::TaskRepository& tasks, storage::PermitRepository& permits,
                                  storage::UserRepository& users, storage::MutationRunner& mutations,
                                  const domain::WorkingCalendar& calendar,
-                                 const common::Clock& clock, CaseServiceOptions options)
+                                 const common::Clock& clock, storage::AlertRepository& alerts,
+                                 CaseServiceOptions options)
     : authorizer_(authorizer),
       cases_(cases),
       tasks_(tasks),
@@ -84,6 +86,7 @@ CaseServiceImpl::CaseServiceImpl(Authorizer& authorizer, storage::CaseRepository
       mutations_(mutations),
       calendar_(calendar),
       clock_(clock),
+      alerts_(alerts),
       options_(std::move(options)) {}
 
 absl::StatusOr<domain::CaseClockView> CaseServiceImpl::Clocks(const domain::EnforcementCase& c,
@@ -123,10 +126,14 @@ absl::Status CaseServiceImpl::Transition(grpc::ServerContext* context, Action ac
         ECOCASE_ASSIGN_OR_RETURN(domain::CaseClockView clocks, Clocks(after, now));
         ECOCASE_ASSIGN_OR_RETURN(domain::EnforcementCase stored,
                                  cases_.Store(tx, before, std::move(after), clocks.next_due, now));
+        if (std::optional<storage::AlertEvent> alert = CaseAlert(method, stored)) {
+          ECOCASE_RETURN_IF_ERROR(alerts_.Append(tx, *std::move(alert), now).status());
+        }
         v1::Case result = ToProto(stored, clocks, CaseAudience::kStaff);
         return storage::MutationResult{result.SerializeAsString(),
                                        CaseAudit(actor, method, stored, result)};
       }));
+  if (on_alerts_) on_alerts_();
   if (!out.ParseFromString(bytes)) return absl::InternalError("stored response is corrupt");
   return absl::OkStatus();
 }
@@ -177,10 +184,14 @@ absl::Status CaseServiceImpl::DoOpen(grpc::ServerContext* context,
           existing = std::move(stored.first);
           return absl::CancelledError("already open");
         }
+        if (std::optional<storage::AlertEvent> alert = CaseAlert("OpenCase", stored.first)) {
+          ECOCASE_RETURN_IF_ERROR(alerts_.Append(tx, *std::move(alert), now).status());
+        }
         v1::Case result = ToProto(stored.first, clocks, CaseAudience::kStaff);
         return storage::MutationResult{result.SerializeAsString(),
                                        CaseAudit(actor, "OpenCase", stored.first, result)};
       });
+  if (bytes.ok() && on_alerts_) on_alerts_();
   if (existing.has_value()) {
     // Returned only to a caller who may see it.
     ECOCASE_ASSIGN_OR_RETURN(domain::EnforcementCase visible, cases_.Get(scope, existing->id));

@@ -3,7 +3,9 @@
 #include <grpcpp/grpcpp.h>
 
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <utility>
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
@@ -16,6 +18,7 @@
 #include "domain/enforcement_case.h"
 #include "domain/working_calendar.h"
 #include "ecocase/v1/case.grpc.pb.h"
+#include "storage/alert_repository.h"
 #include "storage/case_repository.h"
 #include "storage/mutation.h"
 #include "storage/permit_repository.h"
@@ -57,7 +60,9 @@ class CaseServiceImpl final : public ecocase::v1::CaseService::Service {
                   storage::TaskRepository& tasks, storage::PermitRepository& permits,
                   storage::UserRepository& users, storage::MutationRunner& mutations,
                   const domain::WorkingCalendar& calendar, const common::Clock& clock,
-                  CaseServiceOptions options);
+                  storage::AlertRepository& alerts, CaseServiceOptions options);
+  // Called after every committed change (wakes the alert feed's watchers).
+  void set_on_alerts(std::function<void()> on_alerts) { on_alerts_ = std::move(on_alerts); }
 
   grpc::Status OpenCase(grpc::ServerContext* context, const ecocase::v1::OpenCaseRequest* request,
                         ecocase::v1::Case* response) override;
@@ -202,7 +207,9 @@ class CaseServiceImpl final : public ecocase::v1::CaseService::Service {
   storage::MutationRunner& mutations_;
   const domain::WorkingCalendar& calendar_;
   const common::Clock& clock_;
+  storage::AlertRepository& alerts_;
   const CaseServiceOptions options_;
+  std::function<void()> on_alerts_;
 };
 
 }  // namespace ecocase::api

@@ -135,8 +135,9 @@ struct Application::Parts {
                           clock, field_cipher.get(), alerts,
                           WithCity(o.complaints, o.auth.city_code)),
         complaint_overdue(complaints, mutations, alerts, clock),
-        case_service(authorizer, cases, tasks, permits, users, mutations, calendar, clock,
+        case_service(authorizer, cases, tasks, permits, users, mutations, calendar, clock, alerts,
                      WithCity(o.cases, o.auth.city_code)),
+        case_overdue(cases, mutations, alerts, calendar, clock, o.cases.clocks),
         sweeps(leases, clock, o.replica_id) {}
 
   const domain::SlaPolicy sla_policy;
@@ -182,6 +183,7 @@ struct Application::Parts {
   api::ComplaintServiceImpl complaint_service;
   api::ComplaintOverdueSweep complaint_overdue;
   api::CaseServiceImpl case_service;
+  api::CaseOverdueSweep case_overdue;
   api::TestHookServiceImpl test_hook_service;
   security::Sm4CpDecryptor sm4;
   std::unique_ptr<ingest::Hj212Gateway> gateway;
@@ -285,6 +287,15 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Start(
   parts->evaluator.set_on_alerts([p] { p->alert_hub.Notify(); });
   parts->task_service.set_on_alerts([p] { p->alert_hub.Notify(); });
   parts->complaint_service.set_on_alerts([p] { p->alert_hub.Notify(); });
+  parts->case_service.set_on_alerts([p] { p->alert_hub.Notify(); });
+  // Case clocks run in days; every ten minutes is soon enough.
+  ECOCASE_RETURN_IF_ERROR(parts->sweeps.AddJob(
+      "report_overdue_cases", absl::Minutes(10), absl::Minutes(10), [p] {
+        auto reported = p->case_overdue.ReportOverdue();
+        if (!reported.ok()) return reported.status();
+        if (*reported > 0) Log(LogLevel::kInfo, "cases_overdue").Int("cases", *reported);
+        return absl::OkStatus();
+      }));
   // Hotline clocks run in hours (urgent: 2 h), so they are looked at every minute.
   ECOCASE_RETURN_IF_ERROR(parts->sweeps.AddJob(
       "report_overdue_complaints", absl::Minutes(1), absl::Minutes(10), [p] {

@@ -14,6 +14,7 @@
 #include "api/auth_service.h"
 #include "api/complaint_overdue_sweep.h"
 #include "api/complaint_service.h"
+#include "api/case_overdue_sweep.h"
 #include "api/case_service.h"
 #include "api/server.h"
 #include "common/clock.h"

@@ -117,6 +117,15 @@ class CaseRepository {
   // in scope; nullopt for the kinds whose records live elsewhere (inspections, referrals).
   virtual absl::StatusOr<std::optional<CaseCandidate>> LookupSource(
       const Scope& scope, const domain::CaseSource& source) = 0;
+
+  // Open cases whose clock_due is at or before `now` and was not reported yet (see
+  // MarkOverdueReported), oldest due first, at most `limit`, loaded whole (no scope).
+  virtual absl::StatusOr<std::vector<domain::EnforcementCase>> ListUnreportedOverdue(
+      absl::Time now, int limit) = 0;
+  // Remembers that the overdue sweep reported case `id` at `due`. Does not change the
+  // version. Returns false, writing nothing, when it was reported already or its clock_due
+  // is no longer `due` (the step was done, the clock moved).
+  virtual absl::StatusOr<bool> MarkOverdueReported(Tx& tx, int64_t id, absl::Time due) = 0;
 };
 
 }  // namespace ecocase::storage

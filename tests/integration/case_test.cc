@@ -16,10 +16,17 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "api/case_overdue_sweep.h"
+#include "domain/working_calendar.h"
+#include "ecocase/v1/alert.grpc.pb.h"
 #include "ecocase/v1/auth.grpc.pb.h"
 #include "ecocase/v1/case.grpc.pb.h"
 #include "ecocase/v1/permit.grpc.pb.h"
 #include "ecocase/v1/task.grpc.pb.h"
+#include "storage/mysql/connection_pool.h"
+#include "storage/mysql/mysql_alert_repository.h"
+#include "storage/mysql/mysql_case_repository.h"
+#include "storage/mysql/mysql_mutation_runner.h"
 #include "testing/test_app.h"
 #include "testing/uscc.h"
 
@@ -219,6 +226,33 @@ class CaseTest : public ::testing::Test {
     grpc::Status s = cases_->ListCases(ctx.get(), r, &out);
     EXPECT_TRUE(s.ok()) << s.error_message();
     return out;
+  }
+
+  // The kinds of the alerts `token` can read, oldest first.
+  std::vector<std::string> AlertKinds(const std::string& token) {
+    auto stub = v1::AlertService::NewStub(app_->channel());
+    v1::ListAlertsResponse out;
+    auto ctx = TestApp::Context(token);
+    grpc::Status s = stub->ListAlerts(ctx.get(), {}, &out);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    std::vector<std::string> kinds;
+    for (const v1::Alert& a : out.alerts()) kinds.push_back(a.kind());
+    return kinds;
+  }
+
+  // One run of the overdue sweep, on its own connections, at the test clock.
+  int SweepOverdue() {
+    storage::mysql::ConnectionPool pool(app_->schema().options());
+    storage::mysql::MysqlMutationRunner runner(pool, app_->clock());
+    storage::mysql::MysqlCaseRepository repository(pool);
+    storage::mysql::MysqlAlertRepository alerts(pool);
+    absl::StatusOr<domain::WorkingCalendar> calendar = domain::DefaultWorkingCalendar();
+    EXPECT_TRUE(calendar.ok());
+    api::CaseOverdueSweep sweep(repository, runner, alerts, *calendar, app_->clock(),
+                                domain::CaseClockOptions{});
+    absl::StatusOr<int> reported = sweep.ReportOverdue();
+    EXPECT_TRUE(reported.ok()) << reported.status();
+    return reported.value_or(-1);
   }
 
   std::unique_ptr<TestApp> app_;
@@ -869,6 +903,40 @@ TEST_F(CaseTest, PublicDecisionsWithoutSigningIn) {
   ASSERT_EQ(d.penalties_size(), 1);
   EXPECT_EQ(d.penalties(0).amount_fen(), 1'000'000);
   EXPECT_EQ(DateText(d.decision_date()), "2026-03-25");
+}
+
+TEST_F(CaseTest, AlertsFollowTheCaseAndTheOverdueSweepReportsOnce) {
+  v1::Case c = Open(NewCase("焦环移〔2026〕14号"));
+  EXPECT_THAT(AlertKinds(supervisor_), ElementsAre("CASE_OPENED"));
+  // The filing clock (15 days from 03-02) runs out at the end of 03-17.
+  At(Shanghai(2026, 3, 17, 23));
+  EXPECT_EQ(SweepOverdue(), 0);
+  At(Shanghai(2026, 3, 18));
+  EXPECT_EQ(SweepOverdue(), 1);
+  EXPECT_EQ(SweepOverdue(), 0);  // once
+  EXPECT_THAT(AlertKinds(supervisor_), ElementsAre("CASE_OPENED", "CASE_OVERDUE"));
+  // The enterprise hears nothing before it is notified.
+  EXPECT_TRUE(AlertKinds(plant_).empty());
+
+  Assign(c.name(), "users/off.a");
+  Assign(c.name(), "users/off.b");
+  v1::Case filed;
+  ASSERT_TRUE(File(c.name(), &filed).ok());
+  v1::StartInvestigationRequest start;
+  start.set_name(c.name());
+  Must(officer_, &v1::CaseService::Stub::StartInvestigation, start);
+  v1::AttachCaseEvidenceRequest attach;
+  attach.set_name(c.name());
+  attach.set_evidence("evidence/7");
+  Must(officer_, &v1::CaseService::Stub::AttachCaseEvidence, attach);
+  v1::SubmitForReviewRequest submit;
+  submit.set_name(c.name());
+  Must(officer_, &v1::CaseService::Stub::SubmitForReview, submit);
+  Notify(c.name(), 10000, Date(2026, 3, 18));
+  EXPECT_THAT(AlertKinds(plant_), ElementsAre("CASE_NOTIFIED"));
+  EXPECT_THAT(AlertKinds(other_), ::testing::IsEmpty());
+  EXPECT_THAT(AlertKinds(supervisor_),
+              ElementsAre("CASE_OPENED", "CASE_OVERDUE", "CASE_FILED", "CASE_NOTIFIED"));
 }
 
 }  // namespace

@@ -45,6 +45,8 @@ CREATE TABLE IF NOT EXISTS enforcement_case (
     COMMENT 'FULLY_PERFORMED, NO_EXECUTION_NEEDED, TRANSFER_COMPLETED, COURT_ENFORCEMENT_ACCEPTED, DECISION_REVOKED',
   clock_due       DATETIME(6)  NULL
     COMMENT 'Earliest due instant of the running clocks (filing, decision, service, payment)',
+  overdue_reported_due DATETIME(6) NULL
+    COMMENT 'The clock_due the overdue sweep last reported: a later due that runs out is reported again',
   document        LONGTEXT     NOT NULL COMMENT 'The procedure records (see above)',
   created_by      VARCHAR(128) NOT NULL,
   create_time     DATETIME(6)  NOT NULL,
@@ -59,6 +61,7 @@ CREATE TABLE IF NOT EXISTS enforcement_case (
   KEY idx_case_district (district_code, create_time, id),
   KEY idx_case_enterprise (enterprise_uscc, notified),
   KEY idx_case_state_due (state, clock_due),
+  KEY idx_case_due (clock_due, id),
   KEY idx_case_public (public_decision, create_time, id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 

@@ -754,4 +754,34 @@ absl::StatusOr<std::optional<CaseCandidate>> MysqlCaseRepository::LookupSource(
   return found;
 }
 
+absl::StatusOr<std::vector<EnforcementCase>> MysqlCaseRepository::ListUnreportedOverdue(
+    absl::Time now, int limit) {
+  std::vector<EnforcementCase> cases;
+  ECOCASE_RETURN_IF_ERROR(
+      RunWithConnection(pool_, "list unreported overdue cases", [&](sql::Connection& conn) {
+        auto stmt = Prepare(
+            conn, absl::StrCat("SELECT ", kCaseColumns, " FROM enforcement_case k WHERE ", kOpen,
+                               " AND k.clock_due <= ? AND (k.overdue_reported_due IS NULL OR "
+                               "k.overdue_reported_due <> k.clock_due) "
+                               "ORDER BY k.clock_due, k.id LIMIT ?"));
+        stmt->setString(1, FormatSqlTime(now));
+        stmt->setInt(2, limit);
+        ECOCASE_ASSIGN_OR_RETURN(cases, ReadCases(conn, *stmt));
+        return absl::OkStatus();
+      }));
+  return cases;
+}
+
+absl::StatusOr<bool> MysqlCaseRepository::MarkOverdueReported(Tx& tx, int64_t id, absl::Time due) {
+  auto stmt = Prepare(tx.connection(),
+                      absl::StrCat("UPDATE enforcement_case k SET k.overdue_reported_due = "
+                                   "k.clock_due WHERE k.id = ? AND ",
+                                   kOpen,
+                                   " AND k.clock_due = ? AND (k.overdue_reported_due IS NULL OR "
+                                   "k.overdue_reported_due <> k.clock_due)"));
+  stmt->setInt64(1, id);
+  stmt->setString(2, FormatSqlTime(due));
+  return stmt->executeUpdate() == 1;
+}
+
 }  // namespace ecocase::storage::mysql

@@ -29,6 +29,9 @@ class MysqlCaseRepository final : public CaseRepository {
                                                             int limit) override;
   absl::StatusOr<std::optional<CaseCandidate>> LookupSource(
       const Scope& scope, const domain::CaseSource& source) override;
+  absl::StatusOr<std::vector<domain::EnforcementCase>> ListUnreportedOverdue(absl::Time now,
+                                                                             int limit) override;
+  absl::StatusOr<bool> MarkOverdueReported(Tx& tx, int64_t id, absl::Time due) override;
 
  private:
   ConnectionPool& pool_;
