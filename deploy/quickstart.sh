@@ -205,8 +205,11 @@ if printf '%s\n' "$admin_password" | ctl_admin login --user admin --password-std
   ensure_demo_user supervisor supervisor "王静（督查）" --district 410800 || demo_ok=0
   ensure_demo_user officer officer "张伟" --district 410802 --cert-number "豫环执410802001" \
     --cert-from 2026-01-01 --cert-until 2028-12-31 || demo_ok=0
-  # Cases need two certified officers (行政处罚法 art. 42).
-  ensure_demo_user officer2 officer "李娜" --district 410802 --cert-number "豫环执410802002" \
+  # Cases need two certified officers (行政处罚法 art. 42): officer and officer2 in 解放区,
+  # officer2 and officer3 in 山阳区 (焦作示范热电, where deploy/demo/exceed.sh exceeds).
+  ensure_demo_user officer2 officer "李娜" --district 410802 --district 410811 \
+    --cert-number "豫环执410802002" --cert-from 2026-01-01 --cert-until 2028-12-31 || demo_ok=0
+  ensure_demo_user officer3 officer "赵磊" --district 410811 --cert-number "豫环执410811001" \
     --cert-from 2026-01-01 --cert-until 2028-12-31 || demo_ok=0
   ensure_demo_user hotline hotline-operator "刘洋（12369热线）" --district 410800 || demo_ok=0
   ensure_demo_user enterprise enterprise "焦作示范化工有限公司" \

@@ -527,9 +527,10 @@ absl::Status Notify(EnforcementCase& c, Notification n, const CaseOptions& optio
       CheckText(n.legal_basis, 1, 1000, "notification.legal_basis", /*multiline=*/true));
   ECOCASE_RETURN_IF_ERROR(CheckText(n.rights, 1, 1000, "notification.rights", /*multiline=*/true));
   const absl::CivilDay today = common::RegulatoryDay(now);
-  if (n.received_day == absl::CivilDay() || n.received_day > today) {
-    return common::InvalidFieldError("notification.received_day",
-                                     "is required and may not be in the future");
+  if (n.received_day == absl::CivilDay() || n.received_day > today ||
+      (c.filed_day && n.received_day < *c.filed_day)) {
+    return common::InvalidFieldError("notification.received_date",
+                                     "is required, from the filing day to today");
   }
   n.statement_end_day = calendar.AddWorkingDays(n.received_day, options.statement_days, nullptr);
   n.hearing_right = HasHearingRight(n.proposed, c.party_kind, options);
@@ -596,7 +597,11 @@ absl::Status ScheduleHearing(EnforcementCase& c, absl::CivilDay notice_day,
     return WrongState(c, "scheduling the hearing", "HEARING_REQUESTED");
   }
   if (notice_day == absl::CivilDay() || hearing_day == absl::CivilDay()) {
-    return common::InvalidFieldError("hearing_day", "notice and hearing days are required");
+    return common::InvalidFieldError("hearing_date", "notice and hearing days are required");
+  }
+  if (notice_day < c.hearing->request_day || notice_day > common::RegulatoryDay(now)) {
+    return common::InvalidFieldError(
+        "notice_date", "must lie between the hearing request and today (the notice went out)");
   }
   absl::string_view bare = presiding;
   absl::ConsumePrefix(&bare, "users/");

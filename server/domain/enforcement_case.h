@@ -427,7 +427,8 @@ bool HasHearingRight(const std::vector<PenaltyItem>& penalties, PartyKind party,
 
 // UNDER_REVIEW | NOTIFIED | HEARING_HELD -> NOTIFIED (事先告知, arts. 44, 45). Facts
 // (1-2000), 1-10 proposed penalties (amounts for fines and confiscations only), legal
-// basis (1-1000), rights (1-1000) and the day the party received it (not after today).
+// basis (1-1000), rights (1-1000) and the day the party received it (from the filing day to
+// today).
 // Sets the statement period, the hearing right and its request period; a new notice starts
 // a new round (response and hearing cleared).
 absl::Status Notify(EnforcementCase& c, Notification notification, const CaseOptions& options,
@@ -442,8 +443,8 @@ absl::Status RecordResponse(EnforcementCase& c, ResponseKind kind, const std::st
 absl::Status RequestHearing(EnforcementCase& c, absl::CivilDay request_day,
                             const std::string& actor, absl::Time now);
 
-// HEARING_REQUESTED: the hearing notice goes out on `notice_day` for `hearing_day`, at least
-// 7 working days later (CASE_HEARING_NOTICE); `presiding` must not be an investigator of the case
+// HEARING_REQUESTED: the hearing notice went out on `notice_day` (from the request to today)
+// for `hearing_day`, at least 7 working days later (CASE_HEARING_NOTICE); `presiding` must not be an investigator of the case
 // (CASE_HEARING_PRESIDER).
 absl::Status ScheduleHearing(EnforcementCase& c, absl::CivilDay notice_day,
                              absl::CivilDay hearing_day, const std::string& presiding,

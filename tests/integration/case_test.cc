@@ -317,6 +317,7 @@ TEST_F(CaseTest, WholeProcedureWithHearingToArchive) {
   v1::RequestHearingRequest hearing;
   hearing.set_name(c.name());
   Must(officer_, &v1::CaseService::Stub::RequestHearing, hearing);
+  At(Shanghai(2026, 3, 28));
   v1::ScheduleHearingRequest schedule;
   schedule.set_name(c.name());
   *schedule.mutable_notice_date() = Date(2026, 3, 28);

@@ -453,6 +453,13 @@ TEST(EnforcementCaseTest, HearingNoticeAtLeastSevenDaysAhead) {
                           HasSubstr("notice 2026-03-28, so the hearing may be held from "
                                     "2026-04-08, not 2026-04-07")));
   EXPECT_EQ(ReasonOf(s), "CASE_HEARING_NOTICE");
+  // The notice cannot have gone out before the request, nor in the future.
+  EXPECT_EQ(FieldOf(ScheduleHearing(c, absl::CivilDay(2026, 3, 26), absl::CivilDay(2026, 4, 8),
+                                    "users/dave", Calendar(), kHead, Beijing(2026, 3, 28))),
+            "notice_date");
+  EXPECT_EQ(FieldOf(ScheduleHearing(c, absl::CivilDay(2026, 3, 29), absl::CivilDay(2026, 4, 9),
+                                    "users/dave", Calendar(), kHead, Beijing(2026, 3, 28))),
+            "notice_date");
   // An investigator may not preside.
   EXPECT_EQ(ReasonOf(ScheduleHearing(c, absl::CivilDay(2026, 3, 28), absl::CivilDay(2026, 4, 8),
                                      "users/carol", Calendar(), kHead, Beijing(2026, 3, 28))),
@@ -629,7 +636,10 @@ TEST(EnforcementCaseTest, NotificationValidation) {
             "notification.proposed[0].amount_fen");
   n = Notice(Fine(1000), absl::CivilDay(2026, 3, 26));  // received tomorrow
   EXPECT_EQ(FieldOf(Notify(c, n, CaseOptions{}, Calendar(), kOfficer, Beijing(2026, 3, 25))),
-            "notification.received_day");
+            "notification.received_date");
+  n = Notice(Fine(1000), absl::CivilDay(2026, 3, 2));  // before the case was filed (03-03)
+  EXPECT_EQ(FieldOf(Notify(c, n, CaseOptions{}, Calendar(), kOfficer, Beijing(2026, 3, 25))),
+            "notification.received_date");
   n = Notice(Fine(1000));
   n.rights = "";
   EXPECT_EQ(FieldOf(Notify(c, n, CaseOptions{}, Calendar(), kOfficer, Beijing(2026, 3, 25))),
