@@ -252,6 +252,19 @@ fi
 [[ $complaints_ok == 1 ]] ||
   echo "quickstart.sh: the demo complaints were not (completely) made (see above); the server runs on" >&2
 
+step "demo cases"
+# Enforcement cases in every state of the procedure, through ecoctl as officer and
+# supervisor (deploy/demo/cases.sh); a re-run changes nothing but a hearing whose day came.
+cases_ok=1
+if [[ $complaints_ok == 1 ]]; then
+  ECOCASE_VAR_DIR=$var ECOCTL=$build/clients/ecoctl/ecoctl "$root/deploy/demo/cases.sh" \
+    --server "$host:$port" --ca "$var/tls/ca.pem" || cases_ok=0
+else
+  cases_ok=0
+fi
+[[ $cases_ok == 1 ]] ||
+  echo "quickstart.sh: the demo cases were not (completely) made (see above); the server runs on" >&2
+
 step "monitoring stations"
 # Every demo device of deploy/demo/stations.txt sends real-time data every 30 s and hour
 # data each hour to the HJ 212 gateway, after re-sending the last 6 hours as 补传 (the
@@ -347,6 +360,17 @@ Hotline complaints (README "Hotline complaints (12369 / 12345)"): the hotline's 
   ecoctl complaints list --overdue        # the 12345 order received 12 days ago (and the urgent one 2 h after it came in)
   ecoctl complaints get 1                 # deadlines, routing, findings, replies, revisits
   ecoctl complaints reveal 1 --purpose 回访   # the reporter in clear (audited)
+MSG
+fi
+if [[ $cases_ok == 1 ]]; then
+  cat <<MSG
+
+Enforcement cases (README "Enforcement cases (行政处罚)"): one in every state.
+  ecoctl login --user officer             # 解放区
+  ecoctl cases list --mine                # my cases, with the next due date
+  ecoctl cases candidates                 # findings that may call for a case
+  ecoctl cases get 1                      # the record, the clocks, the timeline
+  ecoctl cases decisions                  # the public decisions (no sign-in needed)
 MSG
 fi
 echo "Press Ctrl-C to stop the server, the simulator and the database it started. Data stays in $var."

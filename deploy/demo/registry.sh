@@ -26,43 +26,12 @@
 # marked "uncertain" below were not checked against the standard's text (domain-rules §2.7).
 set -euo pipefail
 
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-var=${ECOCASE_VAR_DIR:-$root/var}
-server=${ECOCTL_SERVER:-localhost:50051}
-ca=${ECOCTL_CA_FILE:-}
-plaintext=${ECOCASE_DEMO_PLAINTEXT:-}
-ecoctl_bin=${ECOCTL:-${ECOCASE_BUILD_DIR:-$root/build}/clients/ecoctl/ecoctl}
-
-while (($#)); do
-  case $1 in
-    --server) server=$2; shift 2 ;;
-    --ca) ca=$2; shift 2 ;;
-    --plaintext) plaintext=1; shift ;;
-    --var) var=$2; shift 2 ;;
-    --ecoctl) ecoctl_bin=$2; shift 2 ;;
-    -h | --help) sed -n '2,25p' "$0"; exit 0 ;;
-    *) echo "registry.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
-  esac
-done
-
-die() { echo "registry.sh: $*" >&2; exit 1; }
-
-[[ -x $ecoctl_bin ]] || die "no ecoctl at $ecoctl_bin (build it, or give --ecoctl)"
-demo_users=$var/demo-users.txt
-[[ -f $demo_users ]] ||
-  die "no $demo_users: run deploy/quickstart.sh first (it makes the demo users)"
-ecoctl=("$ecoctl_bin" --server "$server")
-if [[ -n $plaintext ]]; then
-  ecoctl+=(--plaintext)
-else
-  ecoctl+=(--ca "${ca:-$var/tls/ca.pem}")
-fi
-sessions=$var/ecoctl-demo
+# shellcheck source=deploy/demo/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+demo_setup registry.sh 25 "$@"
 devices_file=$var/demo-devices.txt
 stations_file=$root/deploy/demo/stations.txt
 [[ -f $stations_file ]] || die "no $stations_file"
-mkdir -p "$sessions"
-chmod 700 "$sessions"
 
 # --- dates (Asia/Shanghai) --------------------------------------------------------------
 today=$(TZ=Asia/Shanghai date +%F)
@@ -82,21 +51,6 @@ uscc_check() {  # uscc_check FIRST17: the check character
   printf '%s' "${alphabet:$(((31 - sum % 31) % 31)):1}"
 }
 
-# --- sessions -----------------------------------------------------------------------------
-ctl() {  # ctl ROLE ECOCTL_ARGS...: ecoctl as the demo user ROLE (admin, supervisor)
-  local role=$1
-  shift
-  ECOCTL_CONFIG_DIR=$sessions/$role "${ecoctl[@]}" "$@"
-}
-
-sign_in() {  # sign_in USER: keeps a session that still works (a login is an audit record)
-  local user=$1 password
-  ctl "$user" whoami >/dev/null 2>&1 && return 0
-  password=$(awk -v u="$user" '$1 == u { print $3; exit }' "$demo_users")
-  [[ -n $password ]] || die "no password for $user in $demo_users"
-  printf '%s\n' "$password" | ctl "$user" login --user "$user" --password-stdin >/dev/null ||
-    die "cannot sign in as $user with the password in $demo_users"
-}
 
 # --- idempotent changes -------------------------------------------------------------------
 # change ROLE KEY ECOCTL_ARGS...: a change whose request id is fixed by KEY and the

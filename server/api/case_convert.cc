@@ -25,8 +25,10 @@ absl::StatusOr<absl::CivilDay> RequiredDate(const google::type::Date& date,
   return *day;
 }
 
-void SetDate(std::optional<absl::CivilDay> day, google::type::Date* out) {
-  if (day) *out = ToDate(*day);
+// Sets the date field only when there is a day: `mutable_date` makes the field present.
+template <typename MutableDate>
+void SetDate(std::optional<absl::CivilDay> day, MutableDate mutable_date) {
+  if (day) *mutable_date() = ToDate(*day);
 }
 
 absl::StatusOr<std::vector<domain::PenaltyItem>> PenaltiesFromProto(
@@ -290,7 +292,7 @@ v1::Case ToProto(const domain::EnforcementCase& c, const domain::CaseClockView& 
   out.set_state(static_cast<v1::Case::State>(c.state));
   out.set_state_label(std::string(domain::CaseStateLabel(c.state)));
   if (staff) out.set_state_reason(c.state_reason);
-  SetDate(c.filed_day, out.mutable_filed_date());
+  SetDate(c.filed_day, [&] { return out.mutable_filed_date(); });
   for (const domain::CaseOfficer& o : c.officers) {
     v1::CaseOfficer* officer = out.add_officers();
     officer->set_user(UserResourceName(o.username));
@@ -328,8 +330,8 @@ v1::Case ToProto(const domain::EnforcementCase& c, const domain::CaseClockView& 
   if (c.hearing) {
     v1::Hearing* h = out.mutable_hearing();
     *h->mutable_request_date() = ToDate(c.hearing->request_day);
-    SetDate(c.hearing->notice_day, h->mutable_notice_date());
-    SetDate(c.hearing->hearing_day, h->mutable_hearing_date());
+    SetDate(c.hearing->notice_day, [&] { return h->mutable_notice_date(); });
+    SetDate(c.hearing->hearing_day, [&] { return h->mutable_hearing_date(); });
     if (!c.hearing->presiding.empty()) h->set_presiding(UserResourceName(c.hearing->presiding));
     h->set_outcome(static_cast<v1::Hearing::Outcome>(c.hearing->outcome));
     h->set_record(c.hearing->record);
@@ -359,7 +361,7 @@ v1::Case ToProto(const domain::EnforcementCase& c, const domain::CaseClockView& 
     *t->mutable_transfer_date() = ToDate(c.transfer->day);
     for (const std::string& doc : c.transfer->package) t->add_package(doc);
     *t->mutable_send_by_date() = ToDate(c.transfer->send_by_day);
-    SetDate(c.transfer->sent_day, t->mutable_sent_date());
+    SetDate(c.transfer->sent_day, [&] { return t->mutable_sent_date(); });
     t->set_receipt(c.transfer->receipt);
   }
   if (c.service) {
@@ -374,14 +376,14 @@ v1::Case ToProto(const domain::EnforcementCase& c, const domain::CaseClockView& 
     *payment->mutable_paid_date() = ToDate(p.day);
     payment->set_receipt(p.receipt);
   }
-  SetDate(c.court_enforcement_day, out.mutable_court_enforcement_date());
+  SetDate(c.court_enforcement_day, [&] { return out.mutable_court_enforcement_date(); });
   out.set_closure_ground(static_cast<v1::ClosureGround>(c.closure_ground));
   for (const std::string& t : c.correction_tasks) out.add_correction_tasks(t);
   for (const domain::ExcludedPeriod& p : c.excluded_periods) {
     v1::ExcludedPeriod* period = out.add_excluded_periods();
     period->set_kind(static_cast<v1::ExcludedPeriod::Kind>(p.kind));
     *period->mutable_first_date() = ToDate(p.first);
-    SetDate(p.last, period->mutable_last_date());
+    SetDate(p.last, [&] { return period->mutable_last_date(); });
     period->set_note(p.note);
   }
   for (const domain::DecisionExtension& e : c.decision_extensions) {
@@ -401,8 +403,9 @@ v1::Case ToProto(const domain::EnforcementCase& c, const domain::CaseClockView& 
     measure->set_note(m.note);
     measure->set_label(std::string(domain::CaseMeasureKindLabel(m.kind)));
     for (int e : m.extensions) measure->add_extensions(e);
-    SetDate(domain::MeasureLastDay(m, domain::MeasureLimits{}), measure->mutable_last_date());
-    SetDate(m.lifted_day, measure->mutable_lifted_date());
+    SetDate(domain::MeasureLastDay(m, domain::MeasureLimits{}),
+            [&] { return measure->mutable_last_date(); });
+    SetDate(m.lifted_day, [&] { return measure->mutable_lifted_date(); });
   }
   *out.mutable_clocks() = ToProto(clocks);
   bool notified = staff;

@@ -316,7 +316,11 @@ TEST_F(CaseTest, WholeProcedureWithHearingToArchive) {
 
   v1::RequestHearingRequest hearing;
   hearing.set_name(c.name());
-  Must(officer_, &v1::CaseService::Stub::RequestHearing, hearing);
+  c = Must(officer_, &v1::CaseService::Stub::RequestHearing, hearing);
+  // Dates not set yet are absent, not empty.
+  EXPECT_TRUE(c.hearing().has_request_date());
+  EXPECT_FALSE(c.hearing().has_hearing_date());
+  EXPECT_FALSE(c.has_court_enforcement_date());
   At(Shanghai(2026, 3, 28));
   v1::ScheduleHearingRequest schedule;
   schedule.set_name(c.name());
