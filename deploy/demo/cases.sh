@@ -44,47 +44,15 @@ weekday_from_today() {
   days_from_today "$day"
 }
 
-request_id() {  # request_id KEY ARGS...: fixed by the step and its arguments
-  local key=$1
-  shift
-  printf 'demo-case-%s-%s' "$key" "$(printf '%s\n' "$@" | sha256sum | cut -c1-10)"
-}
-
-# find_case SUMMARY: the number of the case with this summary, or nothing. The list's JSON
-# is one line; every case in it starts with {"name":"cases/ID".
-find_case() {
-  local json
-  json=$(ctl officer --json cases list) || die "cannot list cases as officer"
-  sed 's/{"name":"cases\//\n/g' <<<"$json" | { grep -F -- "\"summary\":\"$1\"" || true; } |
-    head -n 1 | sed 's/".*//'
-}
+demo_kind=case demo_objects=cases demo_reader=officer
 
 # ensure KEY SUMMARY ECOCTL_OPEN_FLAGS...: sets `id` to the number of the case with this
-# summary, opened by officer when there is none yet.
+# summary, opened by officer in 解放区 when there is none yet.
 ensure() {
-  local key=$1 summary=$2 out
+  local key=$1 summary=$2
   shift 2
-  id=$(find_case "$summary")
-  [[ -z $id ]] || return 0
-  local args=(cases open --district 410802 --summary "$summary" "$@")
-  out=$(ctl officer --json "${args[@]}" --request-id "$(request_id "$key" "${args[@]}")" 2>&1) ||
-    die "ecoctl ${args[*]} as officer failed:"$'\n'"$out"
-  id=$(sed -n 's/^{"name":"cases\/\([0-9]*\)".*/\1/p' <<<"$out")
-  [[ -n $id ]] || die "no case number in the answer to ${args[*]}:"$'\n'"$out"
-  opened=$((opened + 1))
-}
-
-case_json() { ctl officer --json cases get "cases/$1"; }
-state_of() { case_json "$1" | sed -n 's/.*"state":"\([A-Z_]*\)".*/\1/p'; }
-
-# step ID STATE USER KEY ECOCTL_ARGS...: the change, when case ID is in STATE.
-step() {
-  local id=$1 from=$2 user=$3 key=$4 out
-  shift 4
-  [[ $(state_of "$id") == "$from" ]] || return 0
-  out=$(ctl "$user" "$@" --request-id "$(request_id "$id-$key" "$@")" 2>&1) ||
-    die "ecoctl $* as $user failed:"$'\n'"$out"
-  steps=$((steps + 1))
+  ensure_object "$key" officer summary "$summary" \
+    cases open --district 410802 --summary "$summary" "$@"
 }
 
 # The common beginning: two certified officers, filed, investigating with evidence, under
@@ -97,7 +65,7 @@ investigate() {
   [[ $until == FILED ]] && return 0
   step "$id" FILED officer investigate cases investigate "cases/$id"
   # Linking evidence leaves the state as it is: look at the links instead.
-  case_json "$id" | grep -qF "\"$evidence\"" ||
+  object_json "$id" | grep -qF "\"$evidence\"" ||
     step "$id" INVESTIGATING officer attach cases attach "cases/$id" "$evidence"
   [[ $until == INVESTIGATING ]] && return 0
   step "$id" INVESTIGATING officer submit cases submit-review "cases/$id"
@@ -123,7 +91,6 @@ serve() {
 
 sign_in officer
 sign_in supervisor
-opened=0 steps=0
 water=91410802MA4DM0017F  # 焦作示范水务, the demo registry's sewage plant in 解放区
 
 # 1 CLUE: the verified odour complaint (deploy/demo/complaints.sh) becomes a case clue.
@@ -178,11 +145,11 @@ investigate "$id" UNDER_REVIEW "evidence/9007"
 notify "$id" 8000 "砂石料堆场约3000平方米物料裸露堆放，未覆盖、未喷淋。" \
   "《中华人民共和国大气污染防治法》第一百一十七条第一项"
 step "$id" NOTIFIED officer request-hearing cases request-hearing "cases/$id" --date "$today"
-if [[ $(state_of "$id") == HEARING_REQUESTED ]] && ! case_json "$id" | grep -q '"hearingDate"'; then
+if [[ $(state_of "$id") == HEARING_REQUESTED ]] && ! object_json "$id" | grep -q '"hearingDate"'; then
   step "$id" HEARING_REQUESTED officer schedule cases schedule-hearing "cases/$id" \
     --notice "$today" --hearing "$(weekday_from_today 21)" --presiding supervisor
 fi
-hearing_day=$(case_json "$id" |
+hearing_day=$(object_json "$id" |
   sed -n 's/.*"hearingDate":{"year":\([0-9]*\),"month":\([0-9]*\),"day":\([0-9]*\)}.*/\1 \2 \3/p' |
   { read -r y m d && printf '%04d-%02d-%02d' "$y" "$m" "$d"; } || true)
 if [[ -n $hearing_day && ! $today < $hearing_day ]]; then
@@ -239,7 +206,7 @@ for n in 11 12 13 14; do
   step "$id" CLOSED officer archive cases archive "cases/$id"
 done
 
-echo "demo cases on $server: $opened opened, $steps steps taken (a re-run takes none);"
+echo "demo cases on $server: $created opened, $steps steps taken (a re-run takes none);"
 if [[ -n $hearing_day && $today < $hearing_day ]]; then
   echo "cases/$hearing_case has its hearing on $hearing_day: a run from that day records it held"
 fi

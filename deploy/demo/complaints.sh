@@ -34,55 +34,20 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 demo_setup complaints.sh 31 "$@"
 
-request_id() {  # request_id KEY ARGS...: fixed by the step and its arguments
-  local key=$1
-  shift
-  printf 'demo-complaint-%s-%s' "$key" "$(printf '%s\n' "$@" | sha256sum | cut -c1-10)"
-}
-
-# find_complaint DESCRIPTION: the number of the complaint with this description, or
-# nothing. The list's JSON is one line; every complaint in it starts with
-# {"name":"complaints/ID" (linked complaints and revisits name theirs under other keys).
-find_complaint() {
-  local json
-  json=$(ctl hotline --json complaints list) || die "cannot list complaints as hotline"
-  sed 's/{"name":"complaints\//\n/g' <<<"$json" | { grep -F -- "\"description\":\"$1\"" || true; } |
-    head -n 1 | sed 's/".*//'
-}
+demo_kind=complaint demo_objects=complaints demo_reader=hotline
 
 # ensure KEY USER DESCRIPTION ECOCTL_CREATE_FLAGS...: sets `id` to the number of the
 # complaint with this description, created by USER when there is none yet.
 ensure() {
-  local key=$1 user=$2 description=$3 out
+  local key=$1 user=$2 description=$3
   shift 3
-  id=$(find_complaint "$description")
-  [[ -z $id ]] || return 0
-  local args=(complaints create --description "$description" "$@")
-  out=$(ctl "$user" --json "${args[@]}" --request-id "$(request_id "$key" "${args[@]}")" 2>&1) ||
-    die "ecoctl ${args[*]} as $user failed:"$'\n'"$out"
-  id=$(sed -n 's/^{"name":"complaints\/\([0-9]*\)".*/\1/p' <<<"$out")
-  [[ -n $id ]] || die "no complaint number in the answer to ${args[*]}:"$'\n'"$out"
-  created=$((created + 1))
-}
-
-state_of() {  # state_of ID: RECEIVED, ACCEPTED, ...
-  ctl hotline --json complaints get "$1" | sed -n 's/.*"state":"\([A-Z_]*\)".*/\1/p'
-}
-
-# step ID STATE USER KEY ECOCTL_ARGS...: the change, when complaint ID is in STATE.
-step() {
-  local id=$1 from=$2 user=$3 key=$4 out
-  shift 4
-  [[ $(state_of "$id") == "$from" ]] || return 0
-  out=$(ctl "$user" "$@" --request-id "$(request_id "$id-$key" "$@")" 2>&1) ||
-    die "ecoctl $* as $user failed:"$'\n'"$out"
-  steps=$((steps + 1))
+  ensure_object "$key" "$user" description "$description" \
+    complaints create --description "$description" "$@"
 }
 
 sign_in hotline
 sign_in officer
 sign_in integration
-created=0 steps=0
 
 # Made-up reporters, addresses and numbers; 焦作示范水务 (91410802MA4DM0017F, 解放区示范路1号)
 # is the demo registry's sewage plant.

@@ -61,3 +61,57 @@ sign_in() {  # sign_in USER: keeps a session that still works (a login is an aud
   printf '%s\n' "$password" | ctl "$user" login --user "$user" --password-stdin >/dev/null ||
     die "cannot sign in as $user with the password in $demo_users"
 }
+
+# --- idempotent objects and steps ---------------------------------------------------------
+# A script that makes objects sets, after demo_setup: demo_kind (the request id's word, e.g.
+# complaint), demo_objects (the resource, e.g. complaints) and demo_reader (the demo user
+# who lists and reads them). Counters: created, steps.
+demo_kind=
+demo_objects=
+demo_reader=
+created=0
+steps=0
+
+request_id() {  # request_id KEY ARGS...: fixed by the step and its arguments
+  local key=$1
+  shift
+  printf 'demo-%s-%s-%s' "$demo_kind" "$key" "$(printf '%s\n' "$@" | sha256sum | cut -c1-10)"
+}
+
+# find_object FIELD VALUE: the number of the object whose FIELD is VALUE, or nothing. The
+# list's JSON is one line; every object in it starts with {"name":"OBJECTS/ID" (linked
+# objects name theirs under other keys).
+find_object() {
+  local json
+  json=$(ctl "$demo_reader" --json "$demo_objects" list) ||
+    die "cannot list $demo_objects as $demo_reader"
+  sed "s/{\"name\":\"$demo_objects\\//\\n/g" <<<"$json" |
+    { grep -F -- "\"$1\":\"$2\"" || true; } | head -n 1 | sed 's/".*//'
+}
+
+# ensure_object KEY USER FIELD VALUE ECOCTL_ARGS...: sets `id` to the number of the object
+# whose FIELD is VALUE, made by USER with ECOCTL_ARGS when there is none yet.
+ensure_object() {
+  local key=$1 user=$2 field=$3 value=$4 out
+  shift 4
+  id=$(find_object "$field" "$value")
+  [[ -z $id ]] || return 0
+  out=$(ctl "$user" --json "$@" --request-id "$(request_id "$key" "$@")" 2>&1) ||
+    die "ecoctl $* as $user failed:"$'\n'"$out"
+  id=$(sed -n "s/^{\"name\":\"$demo_objects\\/\\([0-9]*\\)\".*/\\1/p" <<<"$out")
+  [[ -n $id ]] || die "no number in the answer to $*:"$'\n'"$out"
+  created=$((created + 1))
+}
+
+object_json() { ctl "$demo_reader" --json "$demo_objects" get "$demo_objects/$1"; }
+state_of() { object_json "$1" | sed -n 's/.*"state":"\([A-Z_]*\)".*/\1/p'; }
+
+# step ID STATE USER KEY ECOCTL_ARGS...: the change, when object ID is in STATE.
+step() {
+  local id=$1 from=$2 user=$3 key=$4 out
+  shift 4
+  [[ $(state_of "$id") == "$from" ]] || return 0
+  out=$(ctl "$user" "$@" --request-id "$(request_id "$id-$key" "$@")" 2>&1) ||
+    die "ecoctl $* as $user failed:"$'\n'"$out"
+  steps=$((steps + 1))
+}
