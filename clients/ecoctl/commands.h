@@ -4,6 +4,8 @@
 
 #include <functional>
 #include <map>
+#include <memory>
+#include <ostream>
 #include <set>
 #include <string>
 
@@ -34,6 +36,15 @@ void AddIncidentCommands(CLI::App& app, Context& ctx);    // incidents list | ge
 void AddComplaintCommands(CLI::App& app, Context& ctx);   // complaints … (投诉举报)
 void AddCaseCommands(CLI::App& app, Context& ctx);        // cases … (行政处罚案件)
 
+// When `cmd` is chosen, `run(connection, *options)` becomes the command main runs. The
+// options are shared with the flags that fill them while parsing.
+template <typename Options, typename Run>
+void OnRun(CLI::App* cmd, Context& ctx, const std::shared_ptr<Options>& options, Run run) {
+  cmd->callback([&ctx, options, run] {
+    ctx.run = [&ctx, options, run] { return run(ctx.connection, *options); };
+  });
+}
+
 // Throws RpcError for a failed call.
 inline void Check(const grpc::Status& status, const std::string& hint = "") {
   if (!status.ok()) throw RpcError(status, hint);
@@ -45,6 +56,15 @@ inline void AddPageFlags(CLI::App* list, int& page_size, std::string& page_token
   list->add_option("--page-size", page_size, "one page of at most this many (default: every page)")
       ->check(CLI::PositiveNumber);
   list->add_option("--page-token", page_token, "continue after an earlier page");
+}
+
+// After a page that is not the last: how to ask for the next one. Nothing after the last.
+inline void PrintNextPageHint(std::ostream& out, int page_size,
+                              const std::string& next_page_token) {
+  if (next_page_token.empty()) return;
+  // The token is bound to the query: the next page needs the same filters.
+  out << "more: repeat with --page-size " << page_size << " --page-token " << next_page_token
+      << "\n";
 }
 
 // Sends a List request page after page, from its page_token to the last page (only one
@@ -77,6 +97,12 @@ void CheckChange(const grpc::Status& status, const std::string& request_id,
 std::map<std::string, std::string> EnterpriseDisplayNames(AuthenticatedClient& client,
                                                           const std::set<std::string>& usccs,
                                                           const std::string& district = "");
+
+// The display name of one record's `enterprise` (enterprises/{uscc}), as above; empty when
+// the record names none.
+std::string EnterpriseDisplayName(AuthenticatedClient& client, const std::string& enterprise);
+// "焦作电厂 (91410800…)", or the credit code alone when the display name is unknown.
+std::string EnterpriseLabel(const std::string& uscc, const std::string& display_name);
 
 // `users/NAME` for NAME or users/NAME.
 std::string UserResourceName(const std::string& name_or_username);

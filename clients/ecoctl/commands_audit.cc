@@ -1,12 +1,12 @@
 // audit list | verify. verify keeps the head of an intact chain as a checkpoint, so the
 // next verification also proves that nothing up to it was cut off the end.
-#include <chrono>
 #include <iostream>
 #include <memory>
 #include <optional>
 
 #include "commands.h"
 #include "config_store.h"
+#include "dates.h"
 #include "output.h"
 
 namespace ecoctl {
@@ -89,10 +89,7 @@ int Verify(const Connection& c, const VerifyOptions& o) {
       entry.set_sequence(response.head().sequence());
       entry.set_hash(response.head().hash());
       entry.set_record_count(response.record_count());
-      entry.mutable_verify_time()->set_seconds(
-          std::chrono::duration_cast<std::chrono::seconds>(
-              std::chrono::system_clock::now().time_since_epoch())
-              .count());
+      entry.mutable_verify_time()->set_seconds(NowSeconds());
       entry.set_username(client.session().username());
       store.WriteCheckpoints(checkpoints, lock);
     }

@@ -1,12 +1,12 @@
 // login, logout, whoami: the session kept in the config dir.
 #include <openssl/crypto.h>
 
-#include <chrono>
 #include <iostream>
 #include <memory>
 
 #include "commands.h"
 #include "config_store.h"
+#include "dates.h"
 #include "output.h"
 #include "terminal.h"
 
@@ -14,9 +14,8 @@ namespace ecoctl {
 namespace {
 
 google::protobuf::Timestamp Now() {
-  auto now = std::chrono::system_clock::now().time_since_epoch();
   google::protobuf::Timestamp t;
-  t.set_seconds(std::chrono::duration_cast<std::chrono::seconds>(now).count());
+  t.set_seconds(NowSeconds());
   return t;
 }
 

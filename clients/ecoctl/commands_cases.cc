@@ -7,9 +7,7 @@
 // 限制生产, 停产整治): measure | extend-measure | lift-measure, daily-penalty (按日连续处罚),
 // and decisions (the public list, no sign-in). The server enforces every legal gate; a
 // refused step prints its reason (CASE_…) and what is missing.
-#include <chrono>
 #include <cstdint>
-#include <ctime>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -19,6 +17,7 @@
 
 #include "commands.h"
 #include "config_store.h"
+#include "dates.h"
 #include "ecocase/v1/case.grpc.pb.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
@@ -39,6 +38,8 @@ using registry::Keys;
 using registry::NameOf;
 using registry::RequestIdOrNew;
 using registry::UsccOf;
+// The date and time overloads, beside this file's IsSet(CaseDeadline) which would hide them.
+using ::ecoctl::IsSet;
 
 // The server's limits, checked here only where it costs nothing (the server checks all).
 constexpr int kMaxPenalties = 10;
@@ -46,7 +47,6 @@ constexpr int kMaxOrders = 20;
 constexpr int kMaxHearingRecordChars = 2000;
 constexpr int kMaxCorrectionDays = 365;
 constexpr int kMaxExtensionDays = 366;
-constexpr int kSummaryChars = 18;
 // ¥9,999,999,999.99: more than any fine, far from int64.
 constexpr int kMaxYuanDigits = 10;
 
@@ -410,21 +410,6 @@ bool Open(const v1::Case& c) {
   }
 }
 
-// The first `n` characters of UTF-8 text, "…" when cut; line breaks become spaces.
-std::string Summary(const std::string& text, int n = kSummaryChars) {
-  std::string out;
-  int chars = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    unsigned char ch = static_cast<unsigned char>(text[i]);
-    if ((ch & 0xC0) != 0x80) {
-      if (chars == n) return out + "…";
-      ++chars;
-    }
-    out.push_back(ch == '\n' || ch == '\r' || ch == '\t' ? ' ' : text[i]);
-  }
-  return out;
-}
-
 // --- Money ------------------------------------------------------------------------------------
 
 // "¥12,345.67" for 1234567 fen.
@@ -550,36 +535,6 @@ std::string PenaltiesText(const google::protobuf::RepeatedPtrField<v1::PenaltyIt
 
 // --- Time -------------------------------------------------------------------------------------
 
-int64_t NowSeconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-int64_t DaysSinceEpoch(const google::type::Date& d) {
-  std::tm tm{};
-  tm.tm_year = d.year() - 1900;
-  tm.tm_mon = d.month() - 1;
-  tm.tm_mday = d.day();
-  return static_cast<int64_t>(timegm(&tm)) / 86400;
-}
-
-int64_t TodayInBeijing() { return (NowSeconds() + 8 * 3600) / 86400; }
-
-const char* Weekday(int64_t days_since_epoch) {
-  static const char* const kWeekdays[] = {"周日", "周一", "周二", "周三", "周四", "周五", "周六"};
-  return kWeekdays[((days_since_epoch + 4) % 7 + 7) % 7];  // 1970-01-01: Thursday.
-}
-
-bool IsSet(const google::type::Date& d) { return d.year() > 0; }
-bool IsSet(const google::protobuf::Timestamp& t) { return t.seconds() != 0 || t.nanos() != 0; }
-
-// "2026-03-05 周四": deadlines are read against the calendar, so the weekday is shown.
-std::string DateWithWeekday(const google::type::Date& d) {
-  if (!IsSet(d)) return "";
-  return FormatDate(d) + " " + Weekday(DaysSinceEpoch(d));
-}
-
 // "2026-03-05 14:03" (Beijing), without seconds: for table cells.
 std::string ShortTime(const google::protobuf::Timestamp& t) {
   if (!IsSet(t)) return "";
@@ -608,13 +563,7 @@ bool IsSet(const v1::CaseDeadline& d) { return IsSet(d.due_date()) || IsSet(d.du
 // "(in 3 days)", "(due today 今日到期)", "(OVERDUE 逾期 2 days)" for a running clock.
 std::string DaysLeft(const v1::CaseDeadline& d) {
   if (!IsSet(d.due_date())) return d.overdue() ? "(OVERDUE 逾期)" : "";
-  int64_t left = DaysSinceEpoch(d.due_date()) - TodayInBeijing();
-  if (d.overdue() || left < 0) {
-    return left < 0 ? "(OVERDUE 逾期 " + std::to_string(-left) + (left == -1 ? " day)" : " days)")
-                    : "(OVERDUE 逾期)";
-  }
-  if (left == 0) return "(due today 今日到期)";
-  return "(in " + std::to_string(left) + (left == 1 ? " day)" : " days)");
+  return DaysLeftText(d.due_date(), d.overdue());
 }
 
 // The due day, with the days left while the clock runs, or whether it was met.
@@ -744,8 +693,7 @@ Fields CaseFields(const v1::Case& c, const std::string& enterprise_name) {
   f.emplace_back("party 当事人", c.party_name() + " (" + PartyKindLabel(c.party_kind()) + ")");
   if (!c.enterprise().empty()) {
     std::string uscc = UsccOf(c.enterprise());
-    f.emplace_back("enterprise 单位",
-                   enterprise_name.empty() ? uscc : enterprise_name + " (" + uscc + ")");
+    f.emplace_back("enterprise 单位", EnterpriseLabel(uscc, enterprise_name));
   }
   f.emplace_back("district 区县", DistrictLabel(c.district_code()));
   f.emplace_back("summary 案由", c.summary());
@@ -763,13 +711,6 @@ Fields CaseFields(const v1::Case& c, const std::string& enterprise_name) {
   f.emplace_back("updated", FormatTime(c.update_time()));
   f.emplace_back("etag", c.etag());
   return f;
-}
-
-void PrintList(const std::string& title,
-               const google::protobuf::RepeatedPtrField<std::string>& items) {
-  std::cout << "\n" << title << " (" << items.size() << ")\n";
-  int i = 0;
-  for (const std::string& item : items) std::cout << "  " << ++i << ". " << item << "\n";
 }
 
 void PrintPeople(const v1::Case& c) {
@@ -865,7 +806,7 @@ void PrintDecision(const v1::Case& c) {
     if (!d.reason().empty()) f.emplace_back("reason 理由", d.reason());
     PrintFields(std::cout, f);
     if (!d.correction_orders().empty()) {
-      PrintList("correction orders 责令改正", d.correction_orders());
+      PrintNumberedList(std::cout, "correction orders 责令改正", d.correction_orders());
     }
   }
   if (c.has_transfer() && c.transfer().kind() != v1::CaseTransfer::KIND_UNSPECIFIED) {
@@ -882,7 +823,7 @@ void PrintDecision(const v1::Case& c) {
       f.emplace_back("sent 已移送", DateWithWeekday(t.sent_date()) + " 回执 " + t.receipt());
     }
     PrintFields(std::cout, f);
-    if (!t.package().empty()) PrintList("package 移送材料", t.package());
+    if (!t.package().empty()) PrintNumberedList(std::cout, "package 移送材料", t.package());
   }
   if (c.has_service() && c.service().method() != v1::Service::METHOD_UNSPECIFIED) {
     const v1::Service& s = c.service();
@@ -905,7 +846,8 @@ void PrintDecision(const v1::Case& c) {
               << DateWithWeekday(c.court_enforcement_date()) << "\n";
   }
   if (!c.correction_tasks().empty()) {
-    PrintList("correction tasks 整改任务 (`ecoctl tasks get ID`)", c.correction_tasks());
+    PrintNumberedList(std::cout, "correction tasks 整改任务 (`ecoctl tasks get ID`)",
+                      c.correction_tasks());
   }
 }
 
@@ -1017,14 +959,10 @@ void PrintCase(const Connection& conn, AuthenticatedClient& client, const v1::Ca
     std::cout << ToJson(c) << "\n";
     return;
   }
-  std::string enterprise_name;
-  if (!c.enterprise().empty()) {
-    std::string uscc = UsccOf(c.enterprise());
-    enterprise_name = EnterpriseDisplayNames(client, {uscc})[uscc];
-  }
+  std::string enterprise_name = EnterpriseDisplayName(client, c.enterprise());
   PrintFields(std::cout, CaseFields(c, enterprise_name));
   PrintPeople(c);
-  PrintList("evidence 证据", c.evidence());
+  PrintNumberedList(std::cout, "evidence 证据", c.evidence());
   PrintNotifications(c);
   PrintReviews(c);
   PrintDecision(c);
@@ -1221,11 +1159,7 @@ int List(const Connection& conn, const ListOptions& o) {
   }
   table.Print(std::cout);
   std::cout << all.cases_size() << (all.cases_size() == 1 ? " case\n" : " cases\n");
-  if (!all.next_page_token().empty()) {
-    // The token is bound to the query: the next page needs the same filters.
-    std::cout << "more: repeat with --page-size " << o.page_size << " --page-token "
-              << all.next_page_token() << "\n";
-  }
+  PrintNextPageHint(std::cout, o.page_size, all.next_page_token());
   return kExitOk;
 }
 
@@ -1979,10 +1913,7 @@ int PublicDecisions(const Connection& conn, const DecisionsOptions& o) {
   }
   table.Print(std::cout);
   std::cout << all.decisions_size() << (all.decisions_size() == 1 ? " decision\n" : " decisions\n");
-  if (!all.next_page_token().empty()) {
-    std::cout << "more: repeat with --page-size " << o.page_size << " --page-token "
-              << all.next_page_token() << "\n";
-  }
+  PrintNextPageHint(std::cout, o.page_size, all.next_page_token());
   return kExitOk;
 }
 
@@ -2017,11 +1948,6 @@ void AddPenaltyFlags(CLI::App* cmd, StepOptions& o, const char* what) {
       ->allow_extra_args(false);
   cmd->add_option("--fine", o.fine, "a fine (罚款) in yuan, exact to the fen: --penalty fine:YUAN")
       ->check(YuanShape);
-}
-
-template <typename Run>
-void OnRun(CLI::App* cmd, Context& ctx, const std::shared_ptr<StepOptions>& o, Run run) {
-  cmd->callback([&ctx, o, run] { ctx.run = [&ctx, o, run] { return run(ctx.connection, *o); }; });
 }
 
 }  // namespace

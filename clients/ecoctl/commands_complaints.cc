@@ -3,7 +3,6 @@
 // duplicates (staff), accept | reject | dispatch | reroute | route-out | reply | close |
 // merge (the hotline, supervisors), findings (officers, supervisors), revisit | reveal (the
 // hotline), extend (supervisors), sla | calendar (anyone signed in).
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <ctime>
@@ -17,6 +16,7 @@
 
 #include "commands.h"
 #include "config_store.h"
+#include "dates.h"
 #include "ecocase/v1/complaint.grpc.pb.h"
 #include "output.h"
 #include "registry.h"
@@ -40,7 +40,6 @@ using registry::UsccOf;
 constexpr int kMaxAttachments = 20;
 constexpr int kMaxActions = 20;
 constexpr int kMaxDeadlineDays = 365;
-constexpr int kSummaryChars = 18;
 
 // --- Names ----------------------------------------------------------------------------------
 
@@ -222,54 +221,7 @@ bool Closed(const v1::Complaint& c) {
   }
 }
 
-// The first `n` characters of UTF-8 text, "…" when cut; line breaks become spaces.
-std::string Summary(const std::string& text, int n = kSummaryChars) {
-  std::string out;
-  int chars = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    unsigned char ch = static_cast<unsigned char>(text[i]);
-    if ((ch & 0xC0) != 0x80) {
-      if (chars == n) return out + "…";
-      ++chars;
-    }
-    out.push_back(ch == '\n' || ch == '\r' || ch == '\t' ? ' ' : text[i]);
-  }
-  return out;
-}
-
-std::string Joined(const google::protobuf::RepeatedPtrField<std::string>& items,
-                   const std::string& separator = ", ") {
-  std::string out;
-  for (const std::string& item : items) out += (out.empty() ? "" : separator) + item;
-  return out;
-}
-
 // --- Time -------------------------------------------------------------------------------------
-
-int64_t NowSeconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-int64_t DaysSinceEpoch(const google::type::Date& d) {
-  std::tm tm{};
-  tm.tm_year = d.year() - 1900;
-  tm.tm_mon = d.month() - 1;
-  tm.tm_mday = d.day();
-  return static_cast<int64_t>(timegm(&tm)) / 86400;
-}
-
-int64_t TodayInBeijing() { return (NowSeconds() + 8 * 3600) / 86400; }
-
-const char* Weekday(int64_t days_since_epoch) {
-  static const char* const kWeekdays[] = {"周日", "周一", "周二", "周三", "周四", "周五", "周六"};
-  return kWeekdays[((days_since_epoch + 4) % 7 + 7) % 7];  // 1970-01-01: Thursday.
-}
-
-std::string DateWithWeekday(const google::type::Date& d) {
-  return FormatDate(d) + " " + Weekday(DaysSinceEpoch(d));
-}
 
 // "2026-03-05 14:03 周四" (Beijing), without seconds: for due instants and table cells.
 std::string ShortTime(const google::protobuf::Timestamp& t) {
@@ -299,24 +251,15 @@ std::string DueInstant(const google::protobuf::Timestamp& due) {
 // A due instant as people read it: the last day ("2026-03-20 周五") when the limit is in
 // days, else the time ("2026-03-05 16:30 周四").
 std::string DueWhen(const google::protobuf::Timestamp& due, const google::type::Date& date) {
-  if (EndOfDay(due) && date.year() > 0) return DateWithWeekday(date);
+  if (EndOfDay(due) && IsSet(date)) return DateWithWeekday(date);
   return ShortTime(due);
 }
 
 // "(in 3 days)", "(in 5 h)", "(due today)", "(OVERDUE 逾期 2 days)" for a running clock.
 std::string DueLeft(const google::protobuf::Timestamp& due, const google::type::Date& date,
                     bool overdue) {
-  int64_t now = NowSeconds();
-  if (EndOfDay(due) && date.year() > 0) {
-    int64_t left = DaysSinceEpoch(date) - TodayInBeijing();
-    if (overdue || left < 0) {
-      return left < 0 ? "(OVERDUE 逾期 " + std::to_string(-left) + (left == -1 ? " day)" : " days)")
-                      : "(OVERDUE 逾期)";
-    }
-    if (left == 0) return "(due today 今日到期)";
-    return "(in " + std::to_string(left) + (left == 1 ? " day)" : " days)");
-  }
-  int64_t seconds = due.seconds() - now;
+  if (EndOfDay(due) && IsSet(date)) return DaysLeftText(date, overdue);
+  int64_t seconds = due.seconds() - NowSeconds();
   if (overdue || seconds <= 0) {
     int64_t hours = (-seconds) / 3600;
     return hours >= 48 ? "(OVERDUE 逾期 " + std::to_string(hours / 24) + " days)"
@@ -331,8 +274,6 @@ std::string DueLeft(const google::protobuf::Timestamp& due, const google::type::
 bool Before(const google::protobuf::Timestamp& a, const google::protobuf::Timestamp& b) {
   return a.seconds() < b.seconds() || (a.seconds() == b.seconds() && a.nanos() < b.nanos());
 }
-
-bool IsSet(const google::protobuf::Timestamp& t) { return t.seconds() != 0 || t.nanos() != 0; }
 
 // --- Client --------------------------------------------------------------------------------
 
@@ -419,8 +360,7 @@ Fields ComplaintFields(const v1::Complaint& c, const std::string& enterprise_nam
   }
   if (!c.enterprise().empty()) {
     std::string uscc = UsccOf(c.enterprise());
-    f.emplace_back("enterprise 被举报单位",
-                   enterprise_name.empty() ? uscc : enterprise_name + " (" + uscc + ")");
+    f.emplace_back("enterprise 被举报单位", EnterpriseLabel(uscc, enterprise_name));
   }
   f.emplace_back("description 举报内容", c.description());
   if (!c.attachments().empty()) f.emplace_back("attachments 附件", Joined(c.attachments()));
@@ -627,11 +567,7 @@ void PrintComplaint(const Connection& conn, AuthenticatedClient& client, const v
     std::cout << ToJson(c) << "\n";
     return;
   }
-  std::string enterprise_name;
-  if (!c.enterprise().empty()) {
-    std::string uscc = UsccOf(c.enterprise());
-    enterprise_name = EnterpriseDisplayNames(client, {uscc})[uscc];
-  }
+  std::string enterprise_name = EnterpriseDisplayName(client, c.enterprise());
   if (!headline.empty()) std::cout << headline << "\n";
   PrintFields(std::cout, ComplaintFields(c, enterprise_name));
   PrintDeadlines(c);
@@ -810,10 +746,7 @@ int List(const Connection& conn, const ListOptions& o) {
   table.Print(std::cout);
   std::cout << all.complaints_size()
             << (all.complaints_size() == 1 ? " complaint\n" : " complaints\n");
-  if (!all.next_page_token().empty()) {
-    std::cout << "more: repeat with --page-size " << o.page_size << " --page-token "
-              << all.next_page_token() << "\n";
-  }
+  PrintNextPageHint(std::cout, o.page_size, all.next_page_token());
   return kExitOk;
 }
 
@@ -1301,11 +1234,6 @@ void AddAssignmentFlags(CLI::App* cmd, TransitionOptions& o) {
       ->required();
   cmd->add_option("--team", o.team, "the team, e.g. 大气环境执法中队");
   cmd->add_option("--officer", o.officer, "the officer (username)");
-}
-
-template <typename Run>
-void OnRun(CLI::App* cmd, Context& ctx, const std::shared_ptr<TransitionOptions>& o, Run run) {
-  cmd->callback([&ctx, o, run] { ctx.run = [&ctx, o, run] { return run(ctx.connection, *o); }; });
 }
 
 }  // namespace

@@ -924,4 +924,14 @@ std::map<std::string, std::string> EnterpriseDisplayNames(AuthenticatedClient& c
   return names;
 }
 
+std::string EnterpriseDisplayName(AuthenticatedClient& client, const std::string& enterprise) {
+  if (enterprise.empty()) return "";
+  std::string uscc = UsccOf(enterprise);
+  return EnterpriseDisplayNames(client, {uscc})[uscc];
+}
+
+std::string EnterpriseLabel(const std::string& uscc, const std::string& display_name) {
+  return display_name.empty() ? uscc : display_name + " (" + uscc + ")";
+}
+
 }  // namespace ecoctl

@@ -200,10 +200,7 @@ int List(const Connection& c, const ListOptions& o) {
   }
   table.Print(std::cout);
   std::cout << all.incidents_size() << (all.incidents_size() == 1 ? " incident\n" : " incidents\n");
-  if (!all.next_page_token().empty()) {
-    std::cout << "more: repeat with --page-size " << o.page_size << " --page-token "
-              << all.next_page_token() << "\n";
-  }
+  PrintNextPageHint(std::cout, o.page_size, all.next_page_token());
   return kExitOk;
 }
 

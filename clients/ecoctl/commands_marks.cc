@@ -129,18 +129,15 @@ struct MarkClient {
 };
 
 Fields MarkFields(const v1::DataMark& m, const std::string& enterprise_name) {
-  const std::string uscc = UsccOf(m.enterprise());
   Fields f = {{"mark", m.name()}};
-  f.emplace_back("enterprise",
-                 enterprise_name.empty() ? uscc : enterprise_name + " (" + uscc + ")");
+  f.emplace_back("enterprise", EnterpriseLabel(UsccOf(m.enterprise()), enterprise_name));
   f.emplace_back("outlet", OutletCode(m.outlet()));
   f.emplace_back("pollutant", PollutantText(m.pollutant()));
   f.emplace_back("type", TypeLabel(m.type()));
   f.emplace_back("period", BeijingMinute(m.start_time()) + " — " + BeijingMinute(m.end_time()) +
                                " (+08:00, end exclusive)");
   f.emplace_back("reason", m.reason());
-  std::string evidence;
-  for (const std::string& e : m.evidence()) evidence += (evidence.empty() ? "" : ", ") + e;
+  std::string evidence = Joined(m.evidence());
   f.emplace_back("evidence", evidence.empty() ? "(none)" : evidence);
   f.emplace_back("state", StateLabel(m.state()));
   if (!m.reviewed_by().empty()) {
@@ -169,10 +166,9 @@ void PrintMark(const Connection& c, AuthenticatedClient& client, const v1::DataM
     std::cout << ToJson(m) << "\n";
     return;
   }
-  const std::string uscc = UsccOf(m.enterprise());
-  auto names = EnterpriseDisplayNames(client, {uscc});
+  std::string enterprise_name = EnterpriseDisplayName(client, m.enterprise());
   if (!headline.empty()) std::cout << headline << "\n";
-  PrintFields(std::cout, MarkFields(m, names[uscc]));
+  PrintFields(std::cout, MarkFields(m, enterprise_name));
   if (m.state() == v1::DataMark::ACCEPTED) {
     std::cout << "\nthe period is excluded from the exceedance and missing-data evaluation "
                  "(不作为超标、缺失判定依据); its hours are judged again\n";

@@ -1,7 +1,5 @@
 // Discharge permits: permits create | get | list | update | issue | change | renew | revoke |
 // cancel | import | versions | limit | status | expiring | public.
-#include <chrono>
-#include <ctime>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -9,6 +7,7 @@
 
 #include "commands.h"
 #include "config_store.h"
+#include "dates.h"
 #include "output.h"
 #include "registry.h"
 
@@ -46,22 +45,8 @@ v1::Permit::State StateFromName(const std::string& name) {
   return v1::Permit::STATE_UNSPECIFIED;
 }
 
-int64_t DaysSinceEpoch(int year, int month, int day) {
-  std::tm tm{};
-  tm.tm_year = year - 1900;
-  tm.tm_mon = month - 1;
-  tm.tm_mday = day;
-  return static_cast<int64_t>(timegm(&tm)) / 86400;
-}
-
 // Days from today (Asia/Shanghai) to `d`; negative once past.
-int64_t DaysFromToday(const google::type::Date& d) {
-  int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
-                    std::chrono::system_clock::now().time_since_epoch())
-                    .count();
-  int64_t today = (now + 8 * 3600) / 86400;
-  return DaysSinceEpoch(d.year(), d.month(), d.day()) - today;
-}
+int64_t DaysFromToday(const google::type::Date& d) { return DaysSinceEpoch(d) - TodayInBeijing(); }
 
 std::string Validity(const v1::Permit& p) {
   return FormatDate(p.valid_from()) + " .. " + FormatDate(p.valid_until());

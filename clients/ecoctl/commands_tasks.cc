@@ -1,8 +1,6 @@
 // Rectification tasks (整改) through TaskService: tasks issue | get | list (officers),
 // acknowledge | submit | extend (the enterprise), reinspect | reject | cancel (officers),
 // decide-extension (supervisors).
-#include <chrono>
-#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -14,6 +12,7 @@
 
 #include "commands.h"
 #include "config_store.h"
+#include "dates.h"
 #include "ecocase/v1/task.grpc.pb.h"
 #include "output.h"
 #include "registry.h"
@@ -145,29 +144,6 @@ v1::Deadline MakeDeadline(int days, bool working_days) {
   return d;
 }
 
-int64_t DaysSinceEpoch(const google::type::Date& d) {
-  std::tm tm{};
-  tm.tm_year = d.year() - 1900;
-  tm.tm_mon = d.month() - 1;
-  tm.tm_mday = d.day();
-  return static_cast<int64_t>(timegm(&tm)) / 86400;
-}
-
-int64_t NowSeconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-int64_t TodayInBeijing() { return (NowSeconds() + 8 * 3600) / 86400; }
-
-// "2026-03-05 周四": deadlines are read against the calendar, so the weekday is shown.
-std::string DateWithWeekday(const google::type::Date& d) {
-  static const char* const kWeekdays[] = {"周日", "周一", "周二", "周三", "周四", "周五", "周六"};
-  int64_t days = DaysSinceEpoch(d);
-  return FormatDate(d) + " " + kWeekdays[((days + 4) % 7 + 7) % 7];  // 1970-01-01: Thursday.
-}
-
 // Days from today (Asia/Shanghai) to the due date; negative once past.
 int64_t DaysLeft(const v1::Task& t) { return DaysSinceEpoch(t.due_date()) - TodayInBeijing(); }
 
@@ -224,17 +200,9 @@ struct TaskClient {
   std::unique_ptr<v1::TaskService::Stub> tasks;
 };
 
-void PrintList(const std::string& title,
-               const google::protobuf::RepeatedPtrField<std::string>& items) {
-  std::cout << "\n" << title << " (" << items.size() << ")\n";
-  int i = 0;
-  for (const std::string& item : items) std::cout << "  " << ++i << ". " << item << "\n";
-}
-
 void PrintRectification(const v1::Rectification& r) {
   std::cout << "\nrectification report 整改报告\n";
-  std::string evidence;
-  for (const std::string& e : r.evidence()) evidence += (evidence.empty() ? "" : ", ") + e;
+  std::string evidence = Joined(r.evidence());
   PrintFields(std::cout, {{"submitted", FormatTime(r.submit_time())},
                           {"by", BareUsername(r.submitted_by())},
                           {"evidence", evidence.empty() ? "(none)" : evidence}});
@@ -268,9 +236,7 @@ void PrintExtension(const v1::Extension& e) {
 
 Fields TaskFields(const v1::Task& t, const std::string& enterprise_name) {
   Fields f = {{"task", t.name()}, {"title", t.title()}};
-  f.emplace_back("enterprise", enterprise_name.empty()
-                                   ? UsccOf(t.enterprise())
-                                   : enterprise_name + " (" + UsccOf(t.enterprise()) + ")");
+  f.emplace_back("enterprise", EnterpriseLabel(UsccOf(t.enterprise()), enterprise_name));
   if (!t.outlet().empty()) f.emplace_back("outlet", t.outlet().substr(t.outlet().rfind('/') + 1));
   f.emplace_back("source", SourceKindLabel(t.source_kind()) + " " + t.source());
   f.emplace_back("legal basis", t.legal_basis());
@@ -315,13 +281,12 @@ void PrintTask(const Connection& c, AuthenticatedClient& client, const v1::Task&
     std::cout << ToJson(t) << "\n";
     return;
   }
-  std::string uscc = UsccOf(t.enterprise());
-  auto names = EnterpriseDisplayNames(client, {uscc});
+  std::string enterprise_name = EnterpriseDisplayName(client, t.enterprise());
   if (!headline.empty()) std::cout << headline << "\n";
-  PrintFields(std::cout, TaskFields(t, names[uscc]));
-  PrintList("required actions 整改要求", t.required_actions());
+  PrintFields(std::cout, TaskFields(t, enterprise_name));
+  PrintNumberedList(std::cout, "required actions 整改要求", t.required_actions());
   if (!t.evidence_required().empty()) {
-    PrintList("evidence required 需提交的证明材料", t.evidence_required());
+    PrintNumberedList(std::cout, "evidence required 需提交的证明材料", t.evidence_required());
   }
   if (t.has_rectification()) PrintRectification(t.rectification());
   PrintReinspections(t);

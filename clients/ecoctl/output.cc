@@ -101,6 +101,34 @@ void PrintFields(std::ostream& out, const Fields& fields) {
   }
 }
 
+std::string Summary(const std::string& text, int max_chars) {
+  std::string out;
+  int chars = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    unsigned char ch = static_cast<unsigned char>(text[i]);
+    if ((ch & 0xC0) != 0x80) {  // The first byte of a character.
+      if (chars == max_chars) return out + "…";
+      ++chars;
+    }
+    out.push_back(ch == '\n' || ch == '\r' || ch == '\t' ? ' ' : text[i]);
+  }
+  return out;
+}
+
+std::string Joined(const google::protobuf::RepeatedPtrField<std::string>& items,
+                   const std::string& separator) {
+  std::string out;
+  for (const std::string& item : items) out += (out.empty() ? "" : separator) + item;
+  return out;
+}
+
+void PrintNumberedList(std::ostream& out, const std::string& title,
+                       const google::protobuf::RepeatedPtrField<std::string>& items) {
+  out << "\n" << title << " (" << items.size() << ")\n";
+  int i = 0;
+  for (const std::string& item : items) out << "  " << ++i << ". " << item << "\n";
+}
+
 std::string ToJson(const google::protobuf::Message& message) {
   std::string json;
   auto status = google::protobuf::util::MessageToJsonString(message, &json);

@@ -36,6 +36,18 @@ class Table {
 using Fields = std::vector<std::pair<std::string, std::string>>;
 void PrintFields(std::ostream& out, const Fields& fields);
 
+// The first `max_chars` characters of UTF-8 text, "…" when cut; line breaks and tabs become
+// spaces, so that free text fits one table cell.
+std::string Summary(const std::string& text, int max_chars = 18);
+
+// "a, b, c": the items on one line.
+std::string Joined(const google::protobuf::RepeatedPtrField<std::string>& items,
+                   const std::string& separator = ", ");
+
+// A blank line, "title (N)", then the items numbered "  1. item", one a line.
+void PrintNumberedList(std::ostream& out, const std::string& title,
+                       const google::protobuf::RepeatedPtrField<std::string>& items);
+
 // One line of compact JSON (lowerCamelCase names, as the API's JSON mapping).
 std::string ToJson(const google::protobuf::Message& message);
 

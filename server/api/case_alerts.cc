@@ -55,7 +55,7 @@ std::optional<storage::AlertEvent> CaseAlert(absl::string_view method,
     return e;
   }
   if (method == "CloseCase") {
-    storage::AlertEvent e = Base("CASE_CLOSED", c, c.hearing_held || !c.notifications.empty());
+    storage::AlertEvent e = Base("CASE_CLOSED", c, !c.notifications.empty());
     e.title = absl::StrCat("【结案】", what);
     return e;
   }
