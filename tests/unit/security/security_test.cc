@@ -466,5 +466,38 @@ TEST(TokensTest, RandomPasswordUsesWholeAlphabetRoughlyUniformly) {
   }
 }
 
+// FIPS 180-2 test vectors.
+TEST(Sha256Test, KnownAnswers) {
+  EXPECT_EQ(Sha256Hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST(Sha256StreamTest, PiecesHashLikeTheWhole) {
+  std::string message;
+  for (int i = 0; i < 100'000; ++i) message.push_back(static_cast<char>(i * 7 + i / 251));
+  for (const size_t piece : {size_t{1}, size_t{63}, size_t{64}, size_t{4096}, message.size()}) {
+    SCOPED_TRACE(piece);
+    Sha256Stream hash;
+    for (size_t at = 0; at < message.size(); at += piece) {
+      hash.Update(absl::string_view(message).substr(at, piece));
+    }
+    EXPECT_EQ(hash.size_bytes(), static_cast<int64_t>(message.size()));
+    EXPECT_EQ(hash.FinishHex(), Sha256Hex(message));
+  }
+}
+
+TEST(Sha256StreamTest, FinishResetsForTheNextMessage) {
+  Sha256Stream hash;
+  EXPECT_EQ(hash.FinishHex(), Sha256Hex(""));
+  hash.Update("ab");
+  hash.Update("");
+  hash.Update("c");
+  EXPECT_EQ(hash.FinishHex(), Sha256Hex("abc"));
+  EXPECT_EQ(hash.size_bytes(), 0);
+  hash.Update("abc");
+  Sha256Stream moved = std::move(hash);
+  EXPECT_EQ(moved.FinishHex(), Sha256Hex("abc"));
+}
+
 }  // namespace
 }  // namespace ecocase::security
