@@ -16,8 +16,9 @@
 # the odour complaint; a referral not filed (城管's remit); cases filed, under investigation,
 # under review, notified; a hearing requested and scheduled 21 days after the first run,
 # which a run on or after that day records as held (HEARING_HELD); decided; decided without
-# penalty; transferred to the police (package not yet sent: its 3-day clock runs); served;
-# executing (half paid); closed; archived.
+# penalty; transferred to the police (package not yet sent: its 3-day clock runs); served
+# (焦作示范水务's fine: a public decision, and a correction task); executing (half paid);
+# closed; archived.
 #
 # Evidence references (evidence/90NN) stand for the photos and reports the evidence store
 # (issue 10) will hold; until then a case links them unchecked.
@@ -180,18 +181,25 @@ step "$id" INVESTIGATING supervisor transfer cases transfer "cases/$id" --kind c
   --package 涉案物品清单 --package 检验报告 --note "涉嫌污染环境罪（《刑法》第三百三十八条）"
 
 # 11 SERVED, 12 EXECUTING (half paid), 13 CLOSED, 14 ARCHIVED: small fines, waived, served.
+# The served fine is 焦作示范水务's, so that the public list (cases decisions) shows one:
+# decisions against individuals are not published.
 for n in 11 12 13 14; do
+  party_flags=(--party-kind individual)
+  basis="《中华人民共和国大气污染防治法》"
   case $n in
-    11) key=noise party="冯某（个体木材加工）" what="木材加工夜间作业噪声超标" yuan=2000 ;;
+    11) key=sludge-store what="污泥暂存间未采取防渗漏措施" yuan=20000
+        party_flags=(--party-kind organisation --party 焦作示范水务有限公司 --enterprise "$water")
+        basis="《中华人民共和国固体废物污染环境防治法》第一百零二条" ;;
     12) key=waste party="陈某（个体废品站）" what="废铅蓄电池露天堆放未按危险废物管理" yuan=5000 ;;
     13) key=ash party="褚某（个体炉渣场）" what="炉渣露天堆放未采取防扬散措施" yuan=1500 ;;
     14) key=boiler party="卫某（个体豆制品作坊）" what="使用高污染燃料燃煤小锅炉" yuan=1000 ;;
   esac
+  ((n == 11)) || party_flags+=(--party "$party")
   ensure "$key" "$what" --source-kind referral --source "解城管转〔2026〕$((30 + n))号" \
-    --party-kind individual --party "$party"
+    "${party_flags[@]}"
   investigate "$id" UNDER_REVIEW "evidence/90$n"
-  notify "$id" "$yuan" "现场检查发现：${what}。" "《中华人民共和国大气污染防治法》"
-  decide "$id" "$yuan" "立即改正：${what}" "《中华人民共和国大气污染防治法》"
+  notify "$id" "$yuan" "现场检查发现：${what}。" "$basis"
+  decide "$id" "$yuan" "立即改正：${what}" "$basis"
   serve "$id"
   ((n == 11)) && continue
   if ((n == 12)); then
