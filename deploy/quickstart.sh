@@ -226,44 +226,34 @@ else
 fi
 [[ $demo_ok == 1 ]] || echo "quickstart.sh: some demo users could not be made (see above); the server runs on" >&2
 
+# demo NAME WHAT READY: runs deploy/demo/NAME.sh against the server when READY is 1 (what
+# it builds on is there); prints 1 when it completed, 0 otherwise. Each script works through
+# ecoctl as the demo users (sessions of its own under var/ecoctl-demo/); a re-run changes
+# nothing.
+demo() {
+  local name=$1 what=$2 ready=$3
+  if [[ $ready == 1 ]] &&
+    ECOCASE_VAR_DIR=$var ECOCTL=$build/clients/ecoctl/ecoctl "$root/deploy/demo/$name.sh" \
+      --server "$host:$port" --ca "$var/tls/ca.pem" >&2; then
+    echo 1
+  else
+    echo "quickstart.sh: the demo $what were not (completely) made (see above); the server runs on" >&2
+    echo 0
+  fi
+}
+
 step "demo registry"
-# Enterprises, outlets, devices and permits, through ecoctl as admin and supervisor (with
-# sessions of its own under var/ecoctl-demo/); a re-run changes nothing.
-registry_ok=1
-if [[ $demo_ok == 1 ]]; then
-  ECOCASE_VAR_DIR=$var ECOCTL=$build/clients/ecoctl/ecoctl "$root/deploy/demo/registry.sh" \
-    --server "$host:$port" --ca "$var/tls/ca.pem" || registry_ok=0
-else
-  registry_ok=0
-fi
-[[ $registry_ok == 1 ]] ||
-  echo "quickstart.sh: the demo registry was not (completely) loaded (see above); the server runs on" >&2
+# Enterprises, outlets, devices and permits, as admin and supervisor.
+registry_ok=$(demo registry "registry entries" "$demo_ok")
 
 step "demo complaints"
-# Hotline complaints in Chinese through ecoctl as hotline, officer and integration
-# (deploy/demo/complaints.sh); a re-run changes nothing.
-complaints_ok=1
-if [[ $registry_ok == 1 ]]; then
-  ECOCASE_VAR_DIR=$var ECOCTL=$build/clients/ecoctl/ecoctl "$root/deploy/demo/complaints.sh" \
-    --server "$host:$port" --ca "$var/tls/ca.pem" || complaints_ok=0
-else
-  complaints_ok=0
-fi
-[[ $complaints_ok == 1 ]] ||
-  echo "quickstart.sh: the demo complaints were not (completely) made (see above); the server runs on" >&2
+# Hotline complaints in Chinese, as hotline, officer and integration.
+complaints_ok=$(demo complaints complaints "$registry_ok")
 
 step "demo cases"
-# Enforcement cases in every state of the procedure, through ecoctl as officer and
-# supervisor (deploy/demo/cases.sh); a re-run changes nothing but a hearing whose day came.
-cases_ok=1
-if [[ $complaints_ok == 1 ]]; then
-  ECOCASE_VAR_DIR=$var ECOCTL=$build/clients/ecoctl/ecoctl "$root/deploy/demo/cases.sh" \
-    --server "$host:$port" --ca "$var/tls/ca.pem" || cases_ok=0
-else
-  cases_ok=0
-fi
-[[ $cases_ok == 1 ]] ||
-  echo "quickstart.sh: the demo cases were not (completely) made (see above); the server runs on" >&2
+# Enforcement cases in every state of the procedure, as officer and supervisor (a re-run
+# records the scheduled hearing held once its day came).
+cases_ok=$(demo cases cases "$complaints_ok")
 
 step "monitoring stations"
 # Every demo device of deploy/demo/stations.txt sends real-time data every 30 s and hour

@@ -851,10 +851,7 @@ absl::Status CaseServiceImpl::DoDailyPenalty(grpc::ServerContext* context,
   for (const std::string& link : c.correction_tasks) {
     ECOCASE_ASSIGN_OR_RETURN(int64_t task_id, domain::TaskIdFromName(link, "correction_tasks"));
     ECOCASE_ASSIGN_OR_RETURN(domain::Task task, tasks_.Get(storage::Scope::All(), task_id));
-    for (const domain::Reinspection& r : task.reinspections) {
-      found.push_back({r.date, r.outcome == domain::ReinspectionOutcome::kNotCorrected ||
-                                   r.outcome == domain::ReinspectionOutcome::kObstructed});
-    }
+    domain::AppendCorrectionReinspections(task, found);
   }
   const absl::CivilDay today = common::RegulatoryDay(clock_.Now());
   ECOCASE_ASSIGN_OR_RETURN(

@@ -180,6 +180,12 @@ std::vector<StoppedPeriod> StoppedPeriods(const EnforcementCase& c, const Measur
   return out;
 }
 
+void AppendCorrectionReinspections(const Task& task, std::vector<CorrectionReinspection>& out) {
+  for (const Reinspection& r : task.reinspections) {
+    out.push_back({r.date, r.outcome != ReinspectionOutcome::kCorrected});
+  }
+}
+
 absl::StatusOr<CaseDailyPenalty> ComputeCaseDailyPenalty(
     const EnforcementCase& c, std::vector<CorrectionReinspection> reinspections,
     const MeasureLimits& limits, const DailyPenaltyOptions& options, absl::CivilDay today) {

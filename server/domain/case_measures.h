@@ -10,6 +10,7 @@
 #include "absl/time/time.h"
 #include "domain/case_clocks.h"
 #include "domain/enforcement_case.h"
+#include "domain/task.h"
 
 namespace ecocase::domain {
 
@@ -52,6 +53,10 @@ struct CorrectionReinspection {
   absl::CivilDay day;
   bool refused = false;  // not corrected or obstructed (拒不改正)
 };
+
+// Appends the re-inspections of a correction task, each refused when it found the task not
+// corrected or was obstructed (拒不改正, as domain::RecordReinspection marks the task).
+void AppendCorrectionReinspections(const Task& task, std::vector<CorrectionReinspection>& out);
 
 // 按日连续处罚 of a served penalty decision: the rounds run from the service day to the
 // first refused re-inspection, then from each refusal (the renewed order) to the next,
