@@ -9,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "domain/geo_point.h"
 #include "domain/hj212/profile.h"
 #include "domain/principal.h"
 
@@ -25,12 +26,6 @@ enum class ManagementClass {
 // "KEY", "SIMPLIFIED", "REGISTRATION" as stored in the database.
 absl::string_view ManagementClassName(ManagementClass management_class);
 std::optional<ManagementClass> ManagementClassFromName(absl::string_view name);
-
-// A WGS-84 position.
-struct GeoPoint {
-  double latitude = 0;
-  double longitude = 0;
-};
 
 // A contact person of an enterprise. Personal data: never in audit records or logs.
 struct Contact {

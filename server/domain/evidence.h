@@ -9,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "domain/geo_point.h"
 #include "domain/principal.h"
 
 namespace ecocase::domain {
@@ -66,12 +67,6 @@ struct EvidenceOptions {
   // A capture time may be at most this old: 5 years (the longest limitation period,
   // 行政处罚法 art. 36).
   absl::Duration max_capture_age = absl::Hours(24 * (5 * 365 + 1));
-};
-
-// WGS-84 degrees, as the device reported them.
-struct GeoPoint {
-  double latitude = 0;   // -90..90
-  double longitude = 0;  // -180..180
 };
 
 struct EvidenceItem {
