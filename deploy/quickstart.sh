@@ -181,7 +181,7 @@ fi
 ECOCASE_BOOTSTRAP_ADMIN_PASSWORD=$admin_password "$build/server/ecocase-server" --listen="$listen" \
   --hj212_listen="$hj212_listen" \
   --tls_cert_file="$var/tls/server.pem" --tls_key_file="$var/tls/server.key" \
-  --field_key_file="$field_key" 2>>"$var/server.log" &
+  --field_key_file="$field_key" --evidence_dir="$var/evidence" 2>>"$var/server.log" &
 server_pid=$!
 echo "server log: $var/server.log"
 

@@ -142,6 +142,11 @@ int main(int argc, char** argv) {
   options.cases.case_number_pattern = config->case_number_pattern;
   options.cases.rules.statement_days = config->case_statement_days;
   options.cases.correction_task_days = config->case_correction_days;
+  options.evidence_dir = config->evidence_dir;
+  options.evidence.limits.max_size_bytes = int64_t{config->evidence_max_file_mib} << 20;
+  options.evidence.limits.max_chunk_bytes = int64_t{config->evidence_chunk_kib} << 10;
+  options.evidence.daily_quota_bytes = int64_t{config->evidence_quota_mib} << 20;
+  options.evidence_stale_upload_after = config->evidence_stale_upload_after;
   options.db = DbOptionsFrom(*config);
   options.db_startup_timeout = config->db_startup_timeout;
   options.server.listen_address = config->listen;

@@ -9,6 +9,7 @@
 #include "api/authorizer.h"
 #include "api/data_mark_service.h"
 #include "api/incident_service.h"
+#include "api/inspection_service.h"
 #include "api/enterprise_service.h"
 #include "api/health_monitor.h"
 #include "api/monitoring_service.h"
@@ -31,6 +32,9 @@
 #include "storage/mysql/mysql_evaluation_repository.h"
 #include "storage/mysql/mysql_incident_repository.h"
 #include "storage/mysql/mysql_enterprise_repository.h"
+#include "storage/mysql/mysql_evidence_repository.h"
+#include "storage/mysql/mysql_inspection_repository.h"
+#include "storage/blob/file_blob_store.h"
 #include "storage/mysql/mysql_lease_store.h"
 #include "storage/mysql/mysql_login_throttle.h"
 #include "storage/mysql/mysql_mutation_runner.h"
@@ -68,6 +72,12 @@ api::CaseServiceOptions WithCity(api::CaseServiceOptions options, const std::str
   return options;
 }
 
+api::EvidenceServiceOptions WithCity(api::EvidenceServiceOptions options,
+                                     const std::string& city_code) {
+  options.city_code = city_code;
+  return options;
+}
+
 absl::Status MigrateWith(storage::mysql::ConnectionPool& pool) {
   ECOCASE_ASSIGN_OR_RETURN(auto migrations, storage::mysql::LoadMigrations(
                                                 embedded::EmbeddedMigrations()));
@@ -84,9 +94,11 @@ absl::Status MigrateWith(storage::mysql::ConnectionPool& pool) {
 // repositories and pool they use.
 struct Application::Parts {
   Parts(const ApplicationOptions& o, const domain::WorkingCalendar& calendar,
-        const common::Clock& clock, domain::SlaPolicy sla)
+        const common::Clock& clock, domain::SlaPolicy sla,
+        std::unique_ptr<storage::BlobStore> blob_store)
       : sla_policy(std::move(sla)),
         field_cipher(o.field_cipher),
+        blobs(std::move(blob_store)),
         pool(o.db),
         mutations(pool, clock),
         users(pool),
@@ -103,6 +115,8 @@ struct Application::Parts {
         incidents(pool),
         complaints(pool, field_cipher.get()),
         cases(pool),
+        evidence_items(pool),
+        inspections(pool),
         leases(pool),
         readings(pool),
         devices(readings, clock, o.monitoring.devices),
@@ -138,10 +152,17 @@ struct Application::Parts {
         case_service(authorizer, cases, tasks, permits, users, mutations, calendar, clock, alerts,
                      WithCity(o.cases, o.auth.city_code)),
         case_overdue(cases, mutations, alerts, calendar, clock, o.cases.clocks),
+        evidence_parents(cases, inspections, tasks),
+        evidence_service(authorizer, evidence_items, blobs.get(), evidence_parents, users,
+                         mutations, clock, WithCity(o.evidence, o.auth.city_code)),
+        inspection_service(authorizer, inspections, evidence_items, users, enterprises, mutations,
+                           clock, o.auth.city_code),
         sweeps(leases, clock, o.replica_id) {}
 
   const domain::SlaPolicy sla_policy;
   const std::shared_ptr<const security::FieldCipher> field_cipher;
+  // Null without evidence_dir.
+  const std::unique_ptr<storage::BlobStore> blobs;
   storage::mysql::ConnectionPool pool;
   storage::mysql::MysqlMutationRunner mutations;
   storage::mysql::MysqlUserRepository users;
@@ -158,6 +179,8 @@ struct Application::Parts {
   storage::mysql::MysqlIncidentRepository incidents;
   storage::mysql::MysqlComplaintRepository complaints;
   storage::mysql::MysqlCaseRepository cases;
+  storage::mysql::MysqlEvidenceRepository evidence_items;
+  storage::mysql::MysqlInspectionRepository inspections;
   storage::mysql::MysqlLeaseStore leases;
   storage::mysql::MysqlReadingRepository readings;
   ingest::DeviceDirectory devices;
@@ -184,6 +207,9 @@ struct Application::Parts {
   api::ComplaintOverdueSweep complaint_overdue;
   api::CaseServiceImpl case_service;
   api::CaseOverdueSweep case_overdue;
+  api::EvidenceParents evidence_parents;
+  api::EvidenceServiceImpl evidence_service;
+  api::InspectionServiceImpl inspection_service;
   api::TestHookServiceImpl test_hook_service;
   security::Sm4CpDecryptor sm4;
   std::unique_ptr<ingest::Hj212Gateway> gateway;
@@ -214,7 +240,18 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Start(
         .Str("effect", "complaints naming a reporter are refused; set field_key_file or "
                        "ECOCASE_FIELD_KEY");
   }
-  auto parts = std::make_unique<Parts>(options, calendar, clock, *std::move(sla_policy));
+  std::unique_ptr<storage::BlobStore> blobs;
+  if (options.evidence_dir.empty()) {
+    Log(LogLevel::kWarning, "no_evidence_dir").Str("effect", "evidence uploads are refused");
+  } else {
+    storage::blob::BlobLimits limits;
+    limits.max_file_bytes = options.evidence.limits.max_size_bytes;
+    limits.max_chunk_bytes = options.evidence.limits.max_chunk_bytes;
+    ECOCASE_ASSIGN_OR_RETURN(blobs,
+                             storage::blob::FileBlobStore::Create(options.evidence_dir, limits));
+  }
+  auto parts = std::make_unique<Parts>(options, calendar, clock, *std::move(sla_policy),
+                                       std::move(blobs));
   ECOCASE_RETURN_IF_ERROR(WaitForDatabase(parts->pool, options.db_startup_timeout));
   ECOCASE_RETURN_IF_ERROR(MigrateWith(parts->pool));
   if (!options.bootstrap_admin_password.empty()) {
@@ -237,6 +274,8 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Start(
   services.push_back(&parts->incident_service);
   services.push_back(&parts->complaint_service);
   services.push_back(&parts->case_service);
+  services.push_back(&parts->evidence_service);
+  services.push_back(&parts->inspection_service);
   if (options.test_hooks) services.push_back(&parts->test_hook_service);
   ECOCASE_ASSIGN_OR_RETURN(parts->server, api::GrpcServer::Start(options.server, services));
   if (options.monitoring.hj212_enabled) {
@@ -320,6 +359,17 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Start(
               .Int("tasks_issued", stats->tasks_issued)
               .Int("case_candidates", stats->case_candidates);
         }
+        return absl::OkStatus();
+      }));
+  // Uploads a client gave up on hold disk space; a day's delay in freeing it is harmless.
+  const absl::Duration stale_upload_after = options.evidence_stale_upload_after;
+  ECOCASE_RETURN_IF_ERROR(parts->sweeps.AddJob(
+      "abandon_stale_uploads", absl::Hours(1), absl::Minutes(30),
+      [p, stale_upload_after, clock_ptr] {
+        auto abandoned = p->evidence_service.AbandonStaleUploads(clock_ptr->Now() -
+                                                                  stale_upload_after);
+        if (!abandoned.ok()) return abandoned.status();
+        if (*abandoned > 0) Log(LogLevel::kInfo, "stale_uploads_abandoned").Int("count", *abandoned);
         return absl::OkStatus();
       }));
   const MonitoringOptions monitoring = options.monitoring;

@@ -16,6 +16,7 @@
 #include "api/complaint_service.h"
 #include "api/case_overdue_sweep.h"
 #include "api/case_service.h"
+#include "api/evidence_service.h"
 #include "api/server.h"
 #include "common/clock.h"
 #include "domain/evaluation/data_mark.h"
@@ -75,6 +76,11 @@ struct ApplicationOptions {
   api::ComplaintOptions complaints;
   // Enforcement cases: number format, [M] rules and clocks (city_code is auth's).
   api::CaseServiceOptions cases;
+  // Evidence: the blob store's directory (empty: uploads refused), limits and quota
+  // (city_code is auth's), and when an upload left alone is abandoned.
+  std::string evidence_dir;
+  api::EvidenceServiceOptions evidence;
+  absl::Duration evidence_stale_upload_after = absl::Hours(24 * 7);
 };
 
 // The whole server wired together: pool -> migrations -> repositories -> services -> gRPC

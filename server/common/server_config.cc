@@ -117,6 +117,15 @@ const std::vector<ConfigKey>& ServerConfigKeys() {
       {"case_correction_days", "30",
        "calendar days of the rectification task a served decision's correction orders issue by "
        "default"},
+      {"evidence_dir", "",
+       "directory of the evidence blob store (content-addressed files and partial uploads), "
+       "shared by replicas; empty: evidence uploads are refused"},
+      {"evidence_max_file_mib", "2048", "largest evidence file accepted, in MiB"},
+      {"evidence_chunk_kib", "1024", "largest chunk of an evidence upload stream, in KiB"},
+      {"evidence_quota_mib", "20480",
+       "MiB of evidence one user may start uploading within 24 hours"},
+      {"evidence_stale_upload_after", "168h",
+       "evidence uploads not written to for this long are abandoned and their bytes deleted"},
       {"alert_poll_interval", "1s",
        "how often the alert feed looks for new alerts (from any replica) to send to watches"},
       {"bootstrap_admin_password", "", "if no ADMIN exists, create user `admin` with this password",
@@ -266,6 +275,16 @@ absl::StatusOr<ServerConfig> ParseServerConfig(const Config& c) {
   }
   ECOCASE_ASSIGN_OR_RETURN(s.case_statement_days, c.GetInt("case_statement_days", 3, 15));
   ECOCASE_ASSIGN_OR_RETURN(s.case_correction_days, c.GetInt("case_correction_days", 1, 365));
+  s.evidence_dir = c.Get("evidence_dir");
+  ECOCASE_ASSIGN_OR_RETURN(s.evidence_max_file_mib, c.GetInt("evidence_max_file_mib", 1, 65536));
+  // A chunk and its message must fit gRPC's 4 MiB default receive limit.
+  ECOCASE_ASSIGN_OR_RETURN(s.evidence_chunk_kib, c.GetInt("evidence_chunk_kib", 16, 3072));
+  ECOCASE_ASSIGN_OR_RETURN(s.evidence_quota_mib, c.GetInt("evidence_quota_mib", 1, 1 << 22));
+  ECOCASE_ASSIGN_OR_RETURN(s.evidence_stale_upload_after,
+                           c.GetDuration("evidence_stale_upload_after"));
+  if (s.evidence_stale_upload_after < absl::Hours(1)) {
+    return absl::InvalidArgumentError("evidence_stale_upload_after must be at least 1h");
+  }
   if (s.evaluation_interval < absl::Seconds(1) || s.evaluation_hour_grace < absl::ZeroDuration() ||
       s.evaluation_hour_grace > absl::Hours(24) || s.device_offline_after < absl::Minutes(1) ||
       s.incident_explain_window <= absl::ZeroDuration()) {

@@ -96,6 +96,12 @@ struct ServerConfig {
   std::string case_number_pattern;
   int case_statement_days = 5;
   int case_correction_days = 30;
+  // Evidence (issue 10).
+  std::string evidence_dir;  // Empty: no blob store, uploads refused.
+  int evidence_max_file_mib = 2048;
+  int evidence_chunk_kib = 1024;
+  int evidence_quota_mib = 20480;
+  absl::Duration evidence_stale_upload_after;
 };
 
 // Types and validates the merged settings; INVALID_ARGUMENT names the bad setting.

@@ -170,6 +170,26 @@ constexpr Grant kPolicy[] = {
     {Action::kLiftMeasure, "LiftMeasure", kOfficer | kSupervisor},
     {Action::kGetDailyPenalty, "GetDailyPenalty", kAdmin | kSupervisor | kOfficer},
     {Action::kRecordTransferSent, "RecordTransferSent", kOfficer | kSupervisor},
+    // Officers capture evidence for their cases, inspections and tasks; an enterprise
+    // uploads proof of rectification to its own tasks and reads its own cases' evidence
+    // once notified (the service checks the parent).
+    {Action::kStartEvidenceUpload, "StartEvidenceUpload", kOfficer | kSupervisor | kEnterprise},
+    {Action::kUploadEvidence, "UploadEvidence", kOfficer | kSupervisor | kEnterprise},
+    {Action::kGetEvidenceUpload, "GetEvidenceUpload", kOfficer | kSupervisor | kEnterprise},
+    {Action::kAbandonEvidenceUpload, "AbandonEvidenceUpload",
+     kOfficer | kSupervisor | kEnterprise},
+    {Action::kGetEvidence, "GetEvidence", kCaseReaders},
+    {Action::kListEvidence, "ListEvidence", kCaseReaders},
+    {Action::kDownloadEvidence, "DownloadEvidence", kCaseReaders},
+    // Inspection records are the officers' own work; they reach the party through a case.
+    {Action::kCreateInspectionRecord, "CreateInspectionRecord", kOfficer | kSupervisor},
+    {Action::kGetInspectionRecord, "GetInspectionRecord", kAdmin | kSupervisor | kOfficer},
+    {Action::kListInspectionRecords, "ListInspectionRecords", kAdmin | kSupervisor | kOfficer},
+    {Action::kUpdateInspectionRecord, "UpdateInspectionRecord", kOfficer | kSupervisor},
+    {Action::kAttachInspectionEvidence, "AttachInspectionEvidence", kOfficer | kSupervisor},
+    {Action::kSignInspectionRecord, "SignInspectionRecord", kOfficer | kSupervisor},
+    {Action::kCorrectInspectionRecord, "CorrectInspectionRecord", kOfficer | kSupervisor},
+    {Action::kRenderInspectionRecord, "RenderInspectionRecord", kAdmin | kSupervisor | kOfficer},
 };
 
 const Grant* FindGrant(Action action) {

@@ -131,6 +131,23 @@ enum class Action {
   kLiftMeasure,
   kGetDailyPenalty,
   kRecordTransferSent,
+  // Evidence (issue 10).
+  kStartEvidenceUpload,
+  kUploadEvidence,
+  kGetEvidenceUpload,
+  kAbandonEvidenceUpload,
+  kGetEvidence,
+  kListEvidence,
+  kDownloadEvidence,
+  // Inspection records (issue 10).
+  kCreateInspectionRecord,
+  kGetInspectionRecord,
+  kListInspectionRecords,
+  kUpdateInspectionRecord,
+  kAttachInspectionEvidence,
+  kSignInspectionRecord,
+  kCorrectInspectionRecord,
+  kRenderInspectionRecord,
 };
 
 // Every action, for tests that walk the table.

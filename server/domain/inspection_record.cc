@@ -184,6 +184,10 @@ absl::Status UpdateDraft(InspectionRecord& record, InspectionRecord draft, absl:
   draft.created_by = std::move(record.created_by);
   draft.create_time = record.create_time;
   draft.version = record.version;
+  // Signatures were given to the old text.
+  for (InspectionOfficer& o : draft.officers) o.sign_time.reset();
+  draft.party_signature.reset();
+  draft.refusal.reset();
   draft.signed_by.clear();
   draft.sign_time = absl::Time();
   draft.update_time = now;
@@ -267,6 +271,84 @@ absl::Status Sign(InspectionRecord& record, const std::string& actor, absl::Time
   record.sign_time = now;
   record.update_time = now;
   return absl::OkStatus();
+}
+
+absl::StatusOr<bool> SignAsOfficer(InspectionRecord& record, const std::string& actor,
+                                   std::optional<PartySignature> party,
+                                   std::optional<SignatureRefusal> refusal, absl::Time now) {
+  ECOCASE_RETURN_IF_ERROR(CheckMutable(record));
+  if (record.state != InspectionState::kDraft) {
+    return Refused("INSPECTION_STATE",
+                   absl::StrCat(record.ResourceName(), " is ", InspectionStateName(record.state),
+                                ": signing needs a DRAFT"));
+  }
+  if (party && refusal) {
+    return common::InvalidFieldError("refusal", "cannot stand beside the party's signature");
+  }
+  absl::string_view username = actor;
+  absl::ConsumePrefix(&username, "users/");
+  // Work on a copy: a refusal below leaves the record as it was.
+  InspectionRecord r = record;
+  auto me = std::find_if(r.officers.begin(), r.officers.end(),
+                         [&](const InspectionOfficer& o) { return o.username == username; });
+  if (me == r.officers.end()) {
+    return Refused("INSPECTION_OFFICERS",
+                   absl::StrCat(actor, " is not an officer of ", r.ResourceName(),
+                                ": only its officers sign it"));
+  }
+  if (!me->credentials_shown) {
+    return Refused("INSPECTION_OFFICERS",
+                   absl::StrCat(actor, " has not shown the enforcement certificate on ",
+                                r.ResourceName(), ": record it (credentials_shown) first"));
+  }
+  bool changed = false;
+  if (party) {
+    ECOCASE_RETURN_IF_ERROR(CheckText(party->name, 1, 64, "party_signature.name"));
+    if (r.refusal || (r.party_signature && r.party_signature->name != party->name)) {
+      return Refused("INSPECTION_PARTY_SIGNATURE",
+                     absl::StrCat(r.ResourceName(), " already records the party's ",
+                                  r.refusal ? "refusal" : "signature", "; it is recorded once"));
+    }
+    if (!r.party_signature) {
+      party->time = now;
+      r.party_signature = *std::move(party);
+      changed = true;
+    }
+  }
+  if (refusal) {
+    if (refusal->note.empty()) refusal->note = kSignatureRefusalNote;
+    ECOCASE_RETURN_IF_ERROR(CheckText(refusal->witness_name, 1, 64, "refusal.witness_name"));
+    ECOCASE_RETURN_IF_ERROR(CheckText(refusal->witness_note, 0, 200, "refusal.witness_note"));
+    ECOCASE_RETURN_IF_ERROR(CheckText(refusal->note, 1, 200, "refusal.note"));
+    const bool same = r.refusal && r.refusal->witness_name == refusal->witness_name &&
+                      r.refusal->witness_note == refusal->witness_note &&
+                      r.refusal->note == refusal->note;
+    if (r.party_signature || (r.refusal && !same)) {
+      return Refused(
+          "INSPECTION_PARTY_SIGNATURE",
+          absl::StrCat(r.ResourceName(), " already records the party's ",
+                       r.party_signature ? "signature" : "refusal", "; it is recorded once"));
+    }
+    if (!r.refusal) {
+      refusal->time = now;
+      r.refusal = *std::move(refusal);
+      changed = true;
+    }
+  }
+  if (!me->sign_time) {
+    me->sign_time = now;
+    changed = true;
+  }
+  if (std::all_of(r.officers.begin(), r.officers.end(),
+                  [](const InspectionOfficer& o) { return o.sign_time.has_value(); })) {
+    // The last officer's signature completes it, or nothing is recorded.
+    ECOCASE_RETURN_IF_ERROR(Sign(r, actor, now));
+    record = std::move(r);
+    return true;
+  }
+  if (changed) r.update_time = now;
+  record = std::move(r);
+  return false;
 }
 
 absl::StatusOr<InspectionRecord> StartCorrection(const InspectionRecord& original,

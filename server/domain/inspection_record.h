@@ -123,7 +123,8 @@ absl::Status ValidateDraft(InspectionRecord& record, absl::string_view prefix, a
 void CreateDraft(InspectionRecord& record, const std::string& actor, absl::Time now);
 
 // Replaces the editable fields of a DRAFT with those of `draft` (validated here under
-// `prefix`); id, attached evidence, `corrects`, creator and times are kept.
+// `prefix`); id, attached evidence, `corrects`, creator and times are kept. Every signature
+// (the officers', the party's or its refusal) is cleared: it was given to the old text.
 absl::Status UpdateDraft(InspectionRecord& record, InspectionRecord draft, absl::string_view prefix,
                          absl::Time now);
 
@@ -136,6 +137,17 @@ absl::Status AttachEvidence(InspectionRecord& record, const EvidenceItem& item, 
 // (INSPECTION_OFFICERS), and the party's signature or a refusal with a witness
 // (INSPECTION_PARTY_SIGNATURE).
 absl::Status Sign(InspectionRecord& record, const std::string& actor, absl::Time now);
+
+// The caller `actor` (users/{username}) signs a DRAFT as one of its officers (their own entry
+// needs credentials shown; INSPECTION_OFFICERS otherwise); signing again is a no-op. With
+// it the party's signature or refusal may be recorded (at `now`): INVALID_ARGUMENT when both
+// are given, INSPECTION_PARTY_SIGNATURE when the record already holds a different one.
+// When every officer has signed, the record is Sign'ed (returns true; INSPECTION_PARTY_SIGNATURE
+// when the party's part is missing, INSPECTION_OFFICERS with fewer than two officers);
+// otherwise it stays a DRAFT (returns false). On any error `record` is unchanged.
+absl::StatusOr<bool> SignAsOfficer(InspectionRecord& record, const std::string& actor,
+                                   std::optional<PartySignature> party,
+                                   std::optional<SignatureRefusal> refusal, absl::Time now);
 
 // A new DRAFT correcting the SIGNED `original`: its fields and evidence copied, signatures
 // cleared, `corrects` set; storage assigns the id. FAILED_PRECONDITION INSPECTION_STATE when

@@ -141,6 +141,21 @@ const std::map<std::string, std::string> kAllowed = {
     {"/ecocase.v1.CaseService/LiftMeasure", "SO"},
     {"/ecocase.v1.CaseService/GetDailyPenalty", "ASO"},
     {"/ecocase.v1.CaseService/RecordTransferSent", "SO"},
+    {"/ecocase.v1.EvidenceService/StartEvidenceUpload", "SOE"},
+    {"/ecocase.v1.EvidenceService/UploadEvidence", "SOE"},
+    {"/ecocase.v1.EvidenceService/GetEvidenceUpload", "SOE"},
+    {"/ecocase.v1.EvidenceService/AbandonEvidenceUpload", "SOE"},
+    {"/ecocase.v1.EvidenceService/GetEvidence", "ASOE"},
+    {"/ecocase.v1.EvidenceService/ListEvidence", "ASOE"},
+    {"/ecocase.v1.EvidenceService/DownloadEvidence", "ASOE"},
+    {"/ecocase.v1.InspectionService/CreateInspectionRecord", "SO"},
+    {"/ecocase.v1.InspectionService/GetInspectionRecord", "ASO"},
+    {"/ecocase.v1.InspectionService/ListInspectionRecords", "ASO"},
+    {"/ecocase.v1.InspectionService/UpdateInspectionRecord", "SO"},
+    {"/ecocase.v1.InspectionService/AttachInspectionEvidence", "SO"},
+    {"/ecocase.v1.InspectionService/SignInspectionRecord", "SO"},
+    {"/ecocase.v1.InspectionService/CorrectInspectionRecord", "SO"},
+    {"/ecocase.v1.InspectionService/RenderInspectionRecord", "ASO"},
 };
 
 // Sends an empty request to `method` with `token` (none when empty).

@@ -2,6 +2,9 @@
 
 #include <grpcpp/create_channel.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
@@ -26,6 +29,11 @@ std::unique_ptr<TestApp> TestApp::Start(
   o.health_probe_interval = absl::Milliseconds(200);
   o.replica_id = absl::StrCat("test-", label);
   o.bootstrap_admin_password = kAdminPassword;
+  t->evidence_dir_ = (std::filesystem::temp_directory_path() /
+                      absl::StrCat("ecocase-evidence-", label, "-", getpid()))
+                         .string();
+  std::filesystem::remove_all(t->evidence_dir_);
+  o.evidence_dir = t->evidence_dir_;
   auto cipher = security::FieldCipher::FromKeyText(security::FieldCipher::NewKeyText());
   EXPECT_TRUE(cipher.ok());
   if (cipher.ok()) o.field_cipher = std::make_shared<const security::FieldCipher>(*cipher);
@@ -47,6 +55,9 @@ std::unique_ptr<TestApp> TestApp::Start(
 
 TestApp::~TestApp() {
   if (app_ != nullptr) app_->Shutdown(absl::Seconds(1));
+  app_.reset();
+  std::error_code ignored;
+  if (!evidence_dir_.empty()) std::filesystem::remove_all(evidence_dir_, ignored);
 }
 
 std::unique_ptr<grpc::ClientContext> TestApp::Context(const std::string& token) {

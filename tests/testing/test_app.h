@@ -31,6 +31,8 @@ class TestApp {
   std::shared_ptr<grpc::Channel> channel() { return channel_; }
   v1::AuthService::Stub& auth() { return *auth_; }
   app::Application& application() { return *app_; }
+  // The evidence blob store's directory (a fresh temporary one, removed at the end).
+  const std::string& evidence_dir() const { return evidence_dir_; }
 
   // A context carrying `token` as the bearer (none when empty), with a 30 s deadline.
   static std::unique_ptr<grpc::ClientContext> Context(const std::string& token);
@@ -53,6 +55,7 @@ class TestApp {
   TestApp();
   common::FakeClock clock_;
   std::unique_ptr<TestSchema> schema_;
+  std::string evidence_dir_;
   std::unique_ptr<domain::WorkingCalendar> calendar_;
   std::unique_ptr<app::Application> app_;
   std::shared_ptr<grpc::Channel> channel_;

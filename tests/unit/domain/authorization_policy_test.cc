@@ -125,6 +125,21 @@ const std::map<std::string, std::string> kExpected = {
     {"LiftMeasure", "SO"},
     {"GetDailyPenalty", "ASO"},
     {"RecordTransferSent", "SO"},
+    {"StartEvidenceUpload", "SOE"},
+    {"UploadEvidence", "SOE"},
+    {"GetEvidenceUpload", "SOE"},
+    {"AbandonEvidenceUpload", "SOE"},
+    {"GetEvidence", "ASOE"},
+    {"ListEvidence", "ASOE"},
+    {"DownloadEvidence", "ASOE"},
+    {"CreateInspectionRecord", "SO"},
+    {"GetInspectionRecord", "ASO"},
+    {"ListInspectionRecords", "ASO"},
+    {"UpdateInspectionRecord", "SO"},
+    {"AttachInspectionEvidence", "SO"},
+    {"SignInspectionRecord", "SO"},
+    {"CorrectInspectionRecord", "SO"},
+    {"RenderInspectionRecord", "ASO"},
 };
 
 const std::map<char, Role> kLetters = {

@@ -275,6 +275,133 @@ TEST(InspectionRecordTest, DraftIsEditedAndEvidenceAttached) {
   EXPECT_EQ(FieldOf(UpdateDraft(r, edit, "inspection", kNow)), "inspection.place");
 }
 
+// A draft nobody has signed yet.
+InspectionRecord Unsigned() {
+  InspectionRecord r = Draft();
+  for (InspectionOfficer& o : r.officers) o.sign_time.reset();
+  return r;
+}
+
+TEST(InspectionRecordTest, EachOfficerSignsAndTheLastCompletesIt) {
+  InspectionRecord r = Unsigned();
+  const absl::Time t1 = kNow + absl::Minutes(1);
+  auto first = SignAsOfficer(r, kAlice, std::nullopt, std::nullopt, t1);
+  ASSERT_THAT(first, IsOk());
+  EXPECT_FALSE(*first);
+  EXPECT_EQ(r.state, InspectionState::kDraft);
+  EXPECT_EQ(r.officers[0].sign_time, t1);
+  EXPECT_FALSE(r.officers[1].sign_time.has_value());
+  EXPECT_EQ(r.update_time, t1);
+
+  // Signing again changes nothing.
+  auto again = SignAsOfficer(r, kAlice, std::nullopt, std::nullopt, t1 + absl::Minutes(1));
+  ASSERT_THAT(again, IsOk());
+  EXPECT_FALSE(*again);
+  EXPECT_EQ(r.officers[0].sign_time, t1);
+  EXPECT_EQ(r.update_time, t1);
+
+  // Not on the record.
+  EXPECT_EQ(ReasonOf(SignAsOfficer(r, "users/carol", std::nullopt, std::nullopt, kNow).status()),
+            "INSPECTION_OFFICERS");
+
+  // The last officer without the party's part: refused, nothing recorded.
+  const InspectionRecord before = r;
+  absl::Status no_party = SignAsOfficer(r, "users/bob", std::nullopt, std::nullopt, kNow).status();
+  EXPECT_THAT(no_party, StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_EQ(ReasonOf(no_party), "INSPECTION_PARTY_SIGNATURE");
+  EXPECT_FALSE(r.officers[1].sign_time.has_value());
+  EXPECT_EQ(r.update_time, before.update_time);
+
+  // Both the signature and a refusal: bad input.
+  EXPECT_THAT(SignAsOfficer(r, "users/bob", PartySignature{"张伟", {}},
+                            SignatureRefusal{"赵敏", "", "", {}}, kNow)
+                  .status(),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_EQ(
+      FieldOf(SignAsOfficer(r, "users/bob", PartySignature{"", {}}, std::nullopt, kNow).status()),
+      "party_signature.name");
+
+  const absl::Time t2 = kNow + absl::Minutes(3);
+  auto last = SignAsOfficer(r, "users/bob", PartySignature{"张伟", {}}, std::nullopt, t2);
+  ASSERT_THAT(last, IsOk());
+  EXPECT_TRUE(*last);
+  EXPECT_EQ(r.state, InspectionState::kSigned);
+  EXPECT_EQ(r.signed_by, "users/bob");
+  EXPECT_EQ(r.sign_time, t2);
+  EXPECT_EQ(r.officers[1].sign_time, t2);
+  ASSERT_TRUE(r.party_signature.has_value());
+  EXPECT_EQ(r.party_signature->time, t2);
+
+  EXPECT_EQ(ReasonOf(SignAsOfficer(r, kAlice, std::nullopt, std::nullopt, t2).status()),
+            "INSPECTION_SIGNED");
+}
+
+TEST(InspectionRecordTest, OfficerSignsOnlyWithCredentialsShown) {
+  InspectionRecord r = Unsigned();
+  r.officers[0].credentials_shown = false;
+  absl::Status s = SignAsOfficer(r, kAlice, std::nullopt, std::nullopt, kNow).status();
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_EQ(ReasonOf(s), "INSPECTION_OFFICERS");
+  EXPECT_FALSE(r.officers[0].sign_time.has_value());
+}
+
+TEST(InspectionRecordTest, OneOfficerAloneCannotSignAsOfficer) {
+  InspectionRecord r = Unsigned();
+  r.officers.pop_back();
+  const InspectionRecord before = r;
+  absl::Status s =
+      SignAsOfficer(r, kAlice, PartySignature{"张伟", {}}, std::nullopt, kNow).status();
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("at least 2")));
+  EXPECT_EQ(ReasonOf(s), "INSPECTION_OFFICERS");
+  EXPECT_EQ(r.state, InspectionState::kDraft);
+  EXPECT_FALSE(r.officers[0].sign_time.has_value());
+  EXPECT_FALSE(r.party_signature.has_value());
+  EXPECT_EQ(r.update_time, before.update_time);
+}
+
+TEST(InspectionRecordTest, PartysPartIsRecordedOnce) {
+  InspectionRecord r = Unsigned();
+  SignatureRefusal refusal{"赵敏", "解放区某街道办事处工作人员", "", {}};
+  auto first = SignAsOfficer(r, kAlice, std::nullopt, refusal, kNow);
+  ASSERT_THAT(first, IsOk());
+  EXPECT_FALSE(*first);
+  ASSERT_TRUE(r.refusal.has_value());
+  EXPECT_EQ(r.refusal->note, kSignatureRefusalNote);  // the default
+  EXPECT_EQ(r.refusal->time, kNow);
+
+  // Another party's part is refused; the same refusal again is fine.
+  EXPECT_EQ(ReasonOf(SignAsOfficer(r, "users/bob", PartySignature{"张伟", {}}, std::nullopt,
+                                   kNow + absl::Minutes(1))
+                         .status()),
+            "INSPECTION_PARTY_SIGNATURE");
+  SignatureRefusal other = refusal;
+  other.witness_name = "钱七";
+  EXPECT_EQ(ReasonOf(SignAsOfficer(r, "users/bob", std::nullopt, other, kNow).status()),
+            "INSPECTION_PARTY_SIGNATURE");
+  EXPECT_FALSE(r.officers[1].sign_time.has_value());
+  auto last = SignAsOfficer(r, "users/bob", std::nullopt, refusal, kNow + absl::Minutes(2));
+  ASSERT_THAT(last, IsOk());
+  EXPECT_TRUE(*last);
+  EXPECT_EQ(r.state, InspectionState::kSigned);
+  EXPECT_EQ(r.refusal->time, kNow);  // as first recorded
+}
+
+TEST(InspectionRecordTest, EditingADraftClearsItsSignatures) {
+  InspectionRecord r = Unsigned();
+  ASSERT_THAT(SignAsOfficer(r, kAlice, PartySignature{"张伟", {}}, std::nullopt, kNow), IsOk());
+  InspectionRecord edit = ReadyToSign();  // carries signatures: they are not taken
+  edit.findings = "补充：暗管已由企业当场封堵。";
+  ASSERT_THAT(UpdateDraft(r, edit, "inspection", kNow + absl::Minutes(5)), IsOk());
+  EXPECT_EQ(r.state, InspectionState::kDraft);
+  for (const InspectionOfficer& o : r.officers) EXPECT_FALSE(o.sign_time.has_value());
+  EXPECT_FALSE(r.party_signature.has_value());
+  EXPECT_FALSE(r.refusal.has_value());
+
+  r.refusal = SignatureRefusal{"赵敏", "", kSignatureRefusalNote, kNow};
+  ASSERT_THAT(UpdateDraft(r, edit, "inspection", kNow + absl::Minutes(6)), IsOk());
+  EXPECT_FALSE(r.refusal.has_value());
+}
+
 TEST(InspectionRecordTest, RenderingHoldsTheKeyFacts) {
   InspectionRecord r = ReadyToSign();
   ASSERT_THAT(AttachEvidence(r, StoredPhoto(5), kNow), IsOk());
