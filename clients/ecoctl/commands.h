@@ -35,6 +35,8 @@ void AddMarkCommands(CLI::App& app, Context& ctx);        // marks … (自主�
 void AddIncidentCommands(CLI::App& app, Context& ctx);    // incidents list | get | explain
 void AddComplaintCommands(CLI::App& app, Context& ctx);   // complaints … (投诉举报)
 void AddCaseCommands(CLI::App& app, Context& ctx);        // cases … (行政处罚案件)
+void AddEvidenceCommands(CLI::App& app, Context& ctx);    // evidence … (证据, resumable uploads)
+void AddInspectionCommands(CLI::App& app, Context& ctx);  // inspections … (检查笔录)
 
 // When `cmd` is chosen, `run(connection, *options)` becomes the command main runs. The
 // options are shared with the flags that fill them while parsing.

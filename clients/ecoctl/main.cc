@@ -39,6 +39,8 @@ int main(int argc, char** argv) {
   AddIncidentCommands(app, ctx);
   AddComplaintCommands(app, ctx);
   AddCaseCommands(app, ctx);
+  AddEvidenceCommands(app, ctx);
+  AddInspectionCommands(app, ctx);
 
   try {
     app.parse(argc, argv);
