@@ -19,9 +19,8 @@
 #include "config_store.h"
 #include "dates.h"
 #include "ecocase/v1/case.grpc.pb.h"
-#include "google/rpc/error_details.pb.h"
-#include "google/rpc/status.pb.h"
 #include "output.h"
+#include "reasons.h"
 #include "registry.h"
 
 namespace ecoctl {
@@ -986,17 +985,6 @@ std::string StepLine(const std::string& done, const v1::Case& c, const std::stri
   return line;
 }
 
-// The reason code of a refused step (google.rpc.ErrorInfo), or "".
-std::string ReasonOf(const grpc::Status& s) {
-  google::rpc::Status details;
-  if (s.error_details().empty() || !details.ParseFromString(s.error_details())) return "";
-  for (const auto& any : details.details()) {
-    google::rpc::ErrorInfo info;
-    if (any.UnpackTo(&info)) return info.reason();
-  }
-  return "";
-}
-
 // A step refused because the case changed since it was read, or because a legal gate is
 // not met (the reason code and what it means).
 void CheckStep(const grpc::Status& s, const std::string& etag, const std::string& request_id,
@@ -1008,7 +996,7 @@ void CheckStep(const grpc::Status& s, const std::string& etag, const std::string
                           CaseId(name) + "` and repeat the command if it is still right");
   }
   if (s.error_code() == grpc::StatusCode::FAILED_PRECONDITION) {
-    std::string reason = ReasonOf(s);
+    std::string reason = ErrorReason(s);
     std::string text = ReasonText(reason);
     throw RpcError(s, "refused 不予办理: " + (reason.empty() ? "FAILED_PRECONDITION" : reason) +
                           (text.empty() ? "" : " — " + text) + "; see `ecoctl cases get " +
@@ -1839,7 +1827,7 @@ int DailyPenalty(const Connection& conn, const std::string& id) {
   grpc::Status s = cc.client.Call(
       [&](grpc::ClientContext& ctx) { return cc.cases->GetDailyPenalty(&ctx, request, &penalty); });
   if (s.error_code() == grpc::StatusCode::FAILED_PRECONDITION) {
-    std::string reason = ReasonOf(s);
+    std::string reason = ErrorReason(s);
     std::string text = ReasonText(reason);
     throw RpcError(
         s, "no daily penalty 不适用按日连续处罚: " + reason + (text.empty() ? "" : " — " + text));

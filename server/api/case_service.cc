@@ -47,25 +47,10 @@ storage::AuditEntry CaseAudit(const std::string& actor, absl::string_view action
   return e;
 }
 
-absl::Status CheckVersion(const domain::EnforcementCase& c, int64_t expected_version) {
-  if (expected_version == 0 || expected_version == c.version) return absl::OkStatus();
-  return common::WithReason(
-      absl::AbortedError(
-          absl::StrCat(c.ResourceName(), " was changed by someone else; read it again and retry")),
-      "ETAG_MISMATCH");
-}
-
 absl::StatusOr<std::optional<storage::CaseCursor>> CursorFromKey(const std::string& key) {
-  if (key.empty()) return std::optional<storage::CaseCursor>();
-  std::pair<std::string, std::string> parts = absl::StrSplit(key, absl::MaxSplits('/', 1));
-  int64_t micros = 0;
-  storage::CaseCursor cursor;
-  if (!absl::SimpleAtoi(parts.first, &micros) || !absl::SimpleAtoi(parts.second, &cursor.id)) {
-    return common::InvalidFieldError(
-        "page_token", "is not a token of this query; start again without page_token");
-  }
-  cursor.create_time = absl::FromUnixMicros(micros);
-  return std::optional<storage::CaseCursor>(cursor);
+  ECOCASE_ASSIGN_OR_RETURN(std::optional<TimeIdKey> k, ParseTimeIdKey(key));
+  if (!k.has_value()) return std::optional<storage::CaseCursor>();
+  return std::optional<storage::CaseCursor>(storage::CaseCursor{k->time, k->id});
 }
 
 bool IsParty(const domain::Principal& caller) { return caller.role == domain::Role::kEnterprise; }
@@ -120,7 +105,7 @@ absl::Status CaseServiceImpl::Transition(grpc::ServerContext* context, Action ac
       mutations_.Run(key, [&](storage::Tx& tx) -> absl::StatusOr<storage::MutationResult> {
         const absl::Time now = clock_.Now();
         ECOCASE_ASSIGN_OR_RETURN(domain::EnforcementCase before, cases_.Lock(tx, scope, id));
-        ECOCASE_RETURN_IF_ERROR(CheckVersion(before, version));
+        ECOCASE_RETURN_IF_ERROR(CheckEtagVersion(before.ResourceName(), before.version, version));
         domain::EnforcementCase after = before;
         ECOCASE_RETURN_IF_ERROR(change(actor, tx, after, now));
         ECOCASE_ASSIGN_OR_RETURN(domain::CaseClockView clocks, Clocks(after, now));
@@ -281,7 +266,7 @@ absl::Status CaseServiceImpl::DoList(grpc::ServerContext* context,
   if (more) {
     const domain::EnforcementCase& last = cases.back();
     response.set_next_page_token(
-        MakePageToken(query, absl::StrCat(absl::ToUnixMicros(last.create_time), "/", last.id)));
+        MakePageToken(query, TimeIdKeyText(last.create_time, last.id)));
   }
   return absl::OkStatus();
 }
@@ -906,7 +891,7 @@ absl::Status CaseServiceImpl::DoPublicDecisions(const v1::ListPublicDecisionsReq
   if (more) {
     const domain::EnforcementCase& last = cases.back();
     out.set_next_page_token(
-        MakePageToken(query, absl::StrCat(absl::ToUnixMicros(last.create_time), "/", last.id)));
+        MakePageToken(query, TimeIdKeyText(last.create_time, last.id)));
   }
   return absl::OkStatus();
 }

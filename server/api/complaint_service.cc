@@ -57,24 +57,9 @@ storage::AuditEntry ComplaintAudit(const std::string& actor, absl::string_view a
 }
 
 absl::StatusOr<std::optional<storage::ComplaintCursor>> CursorFromKey(const std::string& key) {
-  if (key.empty()) return std::optional<storage::ComplaintCursor>();
-  std::pair<std::string, std::string> parts = absl::StrSplit(key, absl::MaxSplits('/', 1));
-  int64_t micros = 0;
-  storage::ComplaintCursor cursor;
-  if (!absl::SimpleAtoi(parts.first, &micros) || !absl::SimpleAtoi(parts.second, &cursor.id)) {
-    return common::InvalidFieldError(
-        "page_token", "is not a token of this query; start again without page_token");
-  }
-  cursor.receive_time = absl::FromUnixMicros(micros);
-  return std::optional<storage::ComplaintCursor>(cursor);
-}
-
-absl::Status CheckVersion(const domain::Complaint& complaint, int64_t expected_version) {
-  if (expected_version == 0 || expected_version == complaint.version) return absl::OkStatus();
-  return common::WithReason(
-      absl::AbortedError(absl::StrCat(complaint.ResourceName(),
-                                      " was changed by someone else; read it again and retry")),
-      "ETAG_MISMATCH");
+  ECOCASE_ASSIGN_OR_RETURN(std::optional<TimeIdKey> k, ParseTimeIdKey(key));
+  if (!k.has_value()) return std::optional<storage::ComplaintCursor>();
+  return std::optional<storage::ComplaintCursor>(storage::ComplaintCursor{k->time, k->id});
 }
 
 absl::StatusOr<int64_t> VersionOf(const std::string& etag) {
@@ -151,7 +136,7 @@ absl::Status ComplaintServiceImpl::Transition(grpc::ServerContext* context, Acti
       [&](storage::Tx& tx) -> absl::StatusOr<domain::Complaint> {
         const absl::Time now = clock_.Now();
         ECOCASE_ASSIGN_OR_RETURN(domain::Complaint before, complaints_.Lock(tx, scope, id));
-        ECOCASE_RETURN_IF_ERROR(CheckVersion(before, version));
+        ECOCASE_RETURN_IF_ERROR(CheckEtagVersion(before.ResourceName(), before.version, version));
         domain::Complaint after = before;
         ECOCASE_RETURN_IF_ERROR(change(caller, tx, after, now));
         return complaints_.Store(tx, before, std::move(after), now);
@@ -339,7 +324,7 @@ absl::Status ComplaintServiceImpl::DoList(grpc::ServerContext* context,
   if (more) {
     const domain::Complaint& last = complaints.back();
     response.set_next_page_token(
-        MakePageToken(query, absl::StrCat(absl::ToUnixMicros(last.receive_time), "/", last.id)));
+        MakePageToken(query, TimeIdKeyText(last.receive_time, last.id)));
   }
   return absl::OkStatus();
 }
@@ -661,7 +646,7 @@ absl::Status ComplaintServiceImpl::DoMerge(grpc::ServerContext* context,
           ECOCASE_ASSIGN_OR_RETURN(domain::Complaint c, complaints_.Lock(tx, scope, id));
           (id == master_id ? master : duplicate) = std::move(c);
         }
-        ECOCASE_RETURN_IF_ERROR(CheckVersion(*master, version));
+        ECOCASE_RETURN_IF_ERROR(CheckEtagVersion(master->ResourceName(), master->version, version));
         domain::Complaint master_after = *master;
         domain::Complaint duplicate_after = *duplicate;
         ECOCASE_ASSIGN_OR_RETURN(std::vector<int64_t> taken_over,

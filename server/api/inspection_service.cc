@@ -45,25 +45,10 @@ storage::AuditEntry InspectionAudit(const std::string& actor, absl::string_view 
   return e;
 }
 
-absl::Status CheckVersion(const domain::InspectionRecord& r, int64_t expected_version) {
-  if (expected_version == 0 || expected_version == r.version) return absl::OkStatus();
-  return common::WithReason(
-      absl::AbortedError(
-          absl::StrCat(r.ResourceName(), " was changed by someone else; read it again and retry")),
-      "ETAG_MISMATCH");
-}
-
 absl::StatusOr<std::optional<storage::InspectionCursor>> CursorFromKey(const std::string& key) {
-  if (key.empty()) return std::optional<storage::InspectionCursor>();
-  std::pair<std::string, std::string> parts = absl::StrSplit(key, absl::MaxSplits('/', 1));
-  int64_t micros = 0;
-  storage::InspectionCursor cursor;
-  if (!absl::SimpleAtoi(parts.first, &micros) || !absl::SimpleAtoi(parts.second, &cursor.id)) {
-    return common::InvalidFieldError(
-        "page_token", "is not a token of this query; start again without page_token");
-  }
-  cursor.create_time = absl::FromUnixMicros(micros);
-  return std::optional<storage::InspectionCursor>(cursor);
+  ECOCASE_ASSIGN_OR_RETURN(std::optional<TimeIdKey> k, ParseTimeIdKey(key));
+  if (!k.has_value()) return std::optional<storage::InspectionCursor>();
+  return std::optional<storage::InspectionCursor>(storage::InspectionCursor{k->time, k->id});
 }
 
 }  // namespace
@@ -139,7 +124,7 @@ absl::Status InspectionServiceImpl::Transition(
       [&](storage::Tx& tx) -> absl::StatusOr<domain::InspectionRecord> {
         const absl::Time now = clock_.Now();
         ECOCASE_ASSIGN_OR_RETURN(domain::InspectionRecord record, inspections_.Lock(tx, scope, id));
-        ECOCASE_RETURN_IF_ERROR(CheckVersion(record, version));
+        ECOCASE_RETURN_IF_ERROR(CheckEtagVersion(record.ResourceName(), record.version, version));
         ECOCASE_RETURN_IF_ERROR(change(tx, record, now));
         return inspections_.Store(tx, std::move(record));
       },
@@ -253,7 +238,7 @@ absl::Status InspectionServiceImpl::DoList(grpc::ServerContext* context,
   if (more) {
     const domain::InspectionRecord& last = records.back();
     response.set_next_page_token(
-        MakePageToken(query, absl::StrCat(absl::ToUnixMicros(last.create_time), "/", last.id)));
+        MakePageToken(query, TimeIdKeyText(last.create_time, last.id)));
   }
   return absl::OkStatus();
 }

@@ -1,6 +1,7 @@
 #include "api/pagination.h"
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/errors.h"
 #include "security/sha256.h"
@@ -41,6 +42,24 @@ absl::StatusOr<Page> ParsePage(int32_t page_size, absl::string_view page_token,
   }
   page.after = decoded.substr(kBindingChars);
   return page;
+}
+
+std::string TimeIdKeyText(absl::Time time, int64_t id) {
+  return absl::StrCat(absl::ToUnixMicros(time), "/", id);
+}
+
+absl::StatusOr<std::optional<TimeIdKey>> ParseTimeIdKey(absl::string_view key) {
+  if (key.empty()) return std::optional<TimeIdKey>();
+  const size_t slash = key.find('/');
+  int64_t micros = 0;
+  TimeIdKey out;
+  if (slash == absl::string_view::npos || !absl::SimpleAtoi(key.substr(0, slash), &micros) ||
+      !absl::SimpleAtoi(key.substr(slash + 1), &out.id)) {
+    return common::InvalidFieldError(
+        "page_token", "is not a token of this query; start again without page_token");
+  }
+  out.time = absl::FromUnixMicros(micros);
+  return std::optional<TimeIdKey>(out);
 }
 
 }  // namespace ecocase::api

@@ -1,10 +1,12 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 
 namespace ecocase::api {
 
@@ -28,6 +30,16 @@ absl::StatusOr<Page> ParsePage(int32_t page_size, absl::string_view page_token,
 
 // The opaque next_page_token after an item with sort key `last_key`.
 std::string MakePageToken(absl::string_view query, absl::string_view last_key);
+
+// The sort key of lists ordered newest first by (time DESC, id DESC), as a page token's
+// `last_key` ("micros/id") and back: "" is no key (the first page); anything else that is not
+// such a key is INVALID_ARGUMENT `page_token`.
+struct TimeIdKey {
+  absl::Time time;
+  int64_t id = 0;
+};
+std::string TimeIdKeyText(absl::Time time, int64_t id);
+absl::StatusOr<std::optional<TimeIdKey>> ParseTimeIdKey(absl::string_view key);
 
 // Joins the parts of a query (method, principal, filters) unambiguously.
 std::string QueryFingerprint(std::initializer_list<absl::string_view> parts);

@@ -84,4 +84,13 @@ absl::StatusOr<int64_t> VersionFromEtag(absl::string_view etag, absl::string_vie
   return version;
 }
 
+absl::Status CheckEtagVersion(absl::string_view resource, int64_t version,
+                              int64_t expected_version) {
+  if (expected_version == 0 || expected_version == version) return absl::OkStatus();
+  return common::WithReason(
+      absl::AbortedError(
+          absl::StrCat(resource, " was changed by someone else; read it again and retry")),
+      "ETAG_MISMATCH");
+}
+
 }  // namespace ecocase::api

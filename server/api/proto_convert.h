@@ -32,5 +32,9 @@ std::string BareUsername(absl::string_view name_or_username);
 // The etag of a resource at `version`, and back (INVALID_ARGUMENT naming `field`).
 std::string EtagForVersion(int64_t version);
 absl::StatusOr<int64_t> VersionFromEtag(absl::string_view etag, absl::string_view field);
+// OK when `expected_version` is 0 (no etag sent) or the resource's `version`; ABORTED
+// ETAG_MISMATCH naming `resource` otherwise.
+absl::Status CheckEtagVersion(absl::string_view resource, int64_t version,
+                              int64_t expected_version);
 
 }  // namespace ecocase::api
