@@ -508,15 +508,34 @@ struct GetOptions {
   bool force = false;
 };
 
-// Streams the item's bytes to `output`.part, checks size and SHA-256, then renames.
+// Streams the item's bytes to `output`.part, checks size and SHA-256, then renames. A .part
+// left by a broken download is kept and continued from its end (续传); one that turns out
+// not to be the item's bytes is deleted.
 void Download(EvidenceClient& ec, const v1::Evidence& item, const std::string& output) {
   if (item.state() != v1::Evidence::STORED) {
     throw CommandError(kExitRpcError, item.name() + " is " + StateLabel(item.state()) +
                                           ": only a stored item can be downloaded");
   }
   const std::string part = output + ".part";
-  std::ofstream out(part, std::ios::binary | std::ios::trunc);
+  Sha256 hash;
+  int64_t written = 0;
+  if (std::filesystem::exists(part)) {
+    const auto kept = static_cast<int64_t>(std::filesystem::file_size(part));
+    std::ifstream in(part, std::ios::binary);
+    std::string buffer(size_t{1} << 20, '\0');
+    while (kept <= item.size_bytes() && in) {
+      in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+      hash.Update(std::string_view(buffer.data(), static_cast<size_t>(in.gcount())));
+    }
+    if (kept <= item.size_bytes()) {
+      written = kept;
+    } else {
+      hash.FinishHex();  // not this item's: start over
+    }
+  }
+  std::ofstream out(part, std::ios::binary | (written > 0 ? std::ios::app : std::ios::trunc));
   if (!out) throw CommandError(kExitUsage, "cannot write " + part);
+  if (written > 0) std::cerr << "从 " << SizeText(written) << " 处续传 " << item.name() << "\n";
   auto fail = [&](const std::string& why) {
     out.close();
     std::filesystem::remove(part);
@@ -524,12 +543,11 @@ void Download(EvidenceClient& ec, const v1::Evidence& item, const std::string& o
   };
   v1::DownloadEvidenceRequest request;
   request.set_name(item.name());
+  request.set_offset(written);
   grpc::ClientContext ctx;
-  ec.PrepareStream(ctx, item.size_bytes(), kSlowestBytesPerSecond);
+  ec.PrepareStream(ctx, item.size_bytes() - written, kSlowestBytesPerSecond);
   auto reader = ec.evidence->DownloadEvidence(&ctx, request);
-  Sha256 hash;
-  int64_t written = 0;
-  Progress progress("下载 " + item.name(), 0, item.size_bytes());
+  Progress progress("下载 " + item.name(), written, item.size_bytes());
   v1::DownloadEvidenceResponse piece;
   while (reader->Read(&piece)) {
     if (piece.offset() != written) {
@@ -546,12 +564,16 @@ void Download(EvidenceClient& ec, const v1::Evidence& item, const std::string& o
   }
   grpc::Status s = reader->Finish();
   progress.Finish();
+  out.close();
   if (!s.ok()) {
-    out.close();
-    std::filesystem::remove(part);
+    // What arrived is kept for the next run, unless the server says the item is damaged.
+    if (s.error_code() == grpc::StatusCode::DATA_LOSS) std::filesystem::remove(part);
+    if (written > 0 && s.error_code() != grpc::StatusCode::DATA_LOSS) {
+      std::cerr << "已保留 " << SizeText(written) << " 于 " << part
+                << "；重新运行同一命令即可续传\n";
+    }
     CheckEvidence(s);
   }
-  out.close();
   if (!out) throw fail("cannot write " + part);
   std::string sha256 = hash.FinishHex();
   if (written != item.size_bytes() || sha256 != item.sha256()) {

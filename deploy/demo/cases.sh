@@ -20,17 +20,22 @@
 # (焦作示范水务's fine: a public decision, and a correction task); executing (half paid);
 # closed; archived.
 #
-# Evidence references (evidence/90NN) stand for the photos and reports the evidence store
-# (issue 10) will hold; until then a case links them unchecked.
+# Evidence: each case that is investigated gets a short written statement of what was found
+# (现场检查情况说明, a few lines of text made here), uploaded by officer to the case as a
+# DOCUMENT (书证) through the evidence store, and links that item (evidence/N), which the server
+# checks is stored whole in the case's district. So the server needs its evidence_dir (the
+# quickstart gives var/evidence).
 #
 # Idempotent: a case is looked up by its summary before it is opened, and each step runs
 # only from the state it starts from, with a request id fixed by the step and its
-# arguments, so a re-run changes nothing (but the hearing once its day has come).
+# arguments; evidence is uploaded only to a case that has none linked yet, and the same bytes
+# uploaded again are the same item; so a re-run changes nothing (but the hearing once its
+# day has come).
 set -euo pipefail
 
 # shellcheck source=deploy/demo/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-demo_setup cases.sh 27 "$@"
+demo_setup cases.sh 33 "$@"
 
 today=$(TZ=Asia/Shanghai date +%F)
 days_from_today() { TZ=Asia/Shanghai date -d "$today $1 days" +%F; }
@@ -57,17 +62,22 @@ ensure() {
 }
 
 # The common beginning: two certified officers, filed, investigating with evidence, under
-# review. Each call moves the case as far as `until` (FILED, INVESTIGATING, UNDER_REVIEW).
+# review. Each call moves the case as far as `until` (FILED, INVESTIGATING, UNDER_REVIEW);
+# FOUND is the text of the evidence (the statement of what the officers found).
 investigate() {
-  local id=$1 until=$2 evidence=$3
+  local id=$1 until=$2 found=$3
   step "$id" CLUE supervisor assign-1 cases assign "cases/$id" officer
   step "$id" CLUE supervisor assign-2 cases assign "cases/$id" officer2
   step "$id" CLUE supervisor file cases file "cases/$id" --violation-end "$today"
   [[ $until == FILED ]] && return 0
   step "$id" FILED officer investigate cases investigate "cases/$id"
-  # Linking evidence leaves the state as it is: look at the links instead.
-  object_json "$id" | grep -qF "\"$evidence\"" ||
+  # Linking evidence leaves the state as it is: look at the links instead. The statement is
+  # uploaded to the case first (officer works in 解放区, the case's district), then linked.
+  if [[ $(state_of "$id") == INVESTIGATING ]] && ! object_json "$id" | grep -qF '"evidence":['; then
+    upload_evidence officer "cases/$id" document "现场检查情况说明-$id.txt" \
+      "焦作市生态环境局 现场检查情况说明（cases/$id）"$'\n'"$found"
     step "$id" INVESTIGATING officer attach cases attach "cases/$id" "$evidence"
+  fi
   [[ $until == INVESTIGATING ]] && return 0
   step "$id" INVESTIGATING officer submit cases submit-review "cases/$id"
 }
@@ -123,18 +133,18 @@ investigate "$id" FILED ""
 # 4 INVESTIGATING.
 ensure paint "汽修店喷漆作业未配套建设挥发性有机物治理设施" --source-kind referral \
   --source "解城管转〔2026〕9号" --party-kind individual --party "赵某某（个体汽修店）"
-investigate "$id" INVESTIGATING "evidence/9004"
+investigate "$id" INVESTIGATING "喷漆房内正在进行喷漆作业，未设置废气收集和挥发性有机物治理设施，门窗敞开。"
 
 # 5 UNDER_REVIEW.
 ensure sludge "污泥转移联单填写不实" --source-kind referral --source "焦环固转〔2026〕3号" \
   --party-kind organisation --party 焦作示范水务有限公司 --enterprise "$water"
-investigate "$id" UNDER_REVIEW "evidence/9005"
+investigate "$id" UNDER_REVIEW "2026年污泥转移联单所填转移量与污泥脱水间出泥台账不一致。"
 
 # 6 NOTIFIED: ¥85,000 against an organisation, a hearing may be requested.
 ensure cod "废水总排口化学需氧量日均浓度超过排放标准" --source-kind referral \
   --source "焦环监转〔2026〕12号" --party-kind organisation --party 焦作示范水务有限公司 \
   --enterprise "$water"
-investigate "$id" UNDER_REVIEW "evidence/9006"
+investigate "$id" UNDER_REVIEW "调取废水总排口在线监测数据：连续3日化学需氧量日均浓度超过一级A标准。"
 notify "$id" 85000 "2026年连续3日废水总排口化学需氧量日均浓度超过GB 18918-2002一级A标准。" \
   "《中华人民共和国水污染防治法》第八十三条第二项"
 
@@ -142,7 +152,7 @@ notify "$id" 85000 "2026年连续3日废水总排口化学需氧量日均浓度�
 ensure dust "砂石料堆场未采取覆盖等防尘措施" --source-kind referral --source "解城管转〔2026〕14号" \
   --party-kind individual --party "孙某某（个体砂石料场）"
 hearing_case=$id
-investigate "$id" UNDER_REVIEW "evidence/9007"
+investigate "$id" UNDER_REVIEW "砂石料堆场约3000平方米物料裸露堆放，未覆盖、未喷淋，现场扬尘明显。"
 notify "$id" 8000 "砂石料堆场约3000平方米物料裸露堆放，未覆盖、未喷淋。" \
   "《中华人民共和国大气污染防治法》第一百一十七条第一项"
 step "$id" NOTIFIED officer request-hearing cases request-hearing "cases/$id" --date "$today"
@@ -161,21 +171,21 @@ fi
 # 8 DECIDED: ¥3,000, waived.
 ensure wash "洗车废水未经处理直接排入雨水管网" --source-kind referral --source "解城管转〔2026〕17号" \
   --party-kind individual --party "周某（个体洗车店）"
-investigate "$id" UNDER_REVIEW "evidence/9008"
+investigate "$id" UNDER_REVIEW "洗车废水经地面漫流排入丰收路雨水井，现场未见沉淀隔油设施。"
 notify "$id" 3000 "洗车废水经地面漫流排入丰收路雨水井。" "《城镇排水与污水处理条例》第五十条"
 decide "$id" 3000 "立即停止向雨水管网排放洗车废水" "《城镇排水与污水处理条例》第五十条"
 
 # 9 NO_PENALTY: minor and corrected at once (行政处罚法 art. 33).
 ensure oil "餐饮油烟净化设施未定期清洗" --source-kind referral --source "解城管转〔2026〕18号" \
   --party-kind individual --party "吴某（个体餐馆）"
-investigate "$id" UNDER_REVIEW "evidence/9009"
+investigate "$id" UNDER_REVIEW "油烟净化设施积油严重，未见清洗记录；当场已安排清洗。"
 step "$id" UNDER_REVIEW supervisor no-penalty cases decide "cases/$id" --no-penalty \
   --reason "违法行为轻微并及时改正，没有造成危害后果（《行政处罚法》第三十三条第一款）"
 
 # 10 TRANSFERRED: a hidden pipe for plating wastewater, to the police.
 ensure pipe "私设暗管排放含重金属电镀废水" --source-kind referral --source "焦环执转〔2026〕30号" \
   --party-kind individual --party "郑某某（个体电镀作坊）"
-investigate "$id" INVESTIGATING "evidence/9010"
+investigate "$id" INVESTIGATING "作坊后墙发现暗管通向农灌渠，管口排放含重金属电镀废水。"
 step "$id" INVESTIGATING supervisor transfer cases transfer "cases/$id" --kind criminal \
   --to 焦作市公安局解放分局 --package 涉嫌犯罪案件移送书 --package 涉嫌犯罪案件调查报告 \
   --package 涉案物品清单 --package 检验报告 --note "涉嫌污染环境罪（《刑法》第三百三十八条）"
@@ -197,7 +207,7 @@ for n in 11 12 13 14; do
   ((n == 11)) || party_flags+=(--party "$party")
   ensure "$key" "$what" --source-kind referral --source "解城管转〔2026〕$((30 + n))号" \
     "${party_flags[@]}"
-  investigate "$id" UNDER_REVIEW "evidence/90$n"
+  investigate "$id" UNDER_REVIEW "现场检查发现：${what}。"
   notify "$id" "$yuan" "现场检查发现：${what}。" "$basis"
   decide "$id" "$yuan" "立即改正：${what}" "$basis"
   serve "$id"

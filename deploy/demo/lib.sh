@@ -115,3 +115,25 @@ step() {
     die "ecoctl $* as $user failed:"$'\n'"$out"
   steps=$((steps + 1))
 }
+
+# --- evidence ------------------------------------------------------------------------------
+# upload_evidence USER PARENT KIND FILE_NAME TEXT: sets `evidence` to the evidence/N that USER
+# uploaded to PARENT (cases/N, inspections/N or tasks/N) as KIND (document, audio-visual …):
+# a small file FILE_NAME holding TEXT, written afresh into a temp dir removed on exit. The
+# same bytes to the same parent by the same user are the same item (the server keeps one per
+# uploader, parent and SHA-256), so a re-run gets the stored item back and sends nothing.
+demo_files=
+upload_evidence() {
+  local user=$1 parent=$2 kind=$3 name=$4 text=$5 out
+  if [[ -z $demo_files ]]; then
+    demo_files=$(mktemp -d "${TMPDIR:-/tmp}/ecocase-demo.XXXXXX")
+    # shellcheck disable=SC2064  # the dir is known now
+    trap "rm -rf '$demo_files'" EXIT
+  fi
+  printf '%s\n' "$text" >"$demo_files/$name"
+  out=$(ctl "$user" --json evidence upload "$demo_files/$name" --parent "$parent" \
+    --kind "$kind" --description "$text" 2>&1) ||
+    die "ecoctl evidence upload $name --parent $parent as $user failed:"$'\n'"$out"
+  evidence=$(sed -n 's/^{"name":"\(evidence\/[0-9]*\)".*"state":"STORED".*/\1/p' <<<"$out")
+  [[ -n $evidence ]] || die "no stored item in the answer to the upload of $name:"$'\n'"$out"
+}

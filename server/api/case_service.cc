@@ -62,7 +62,7 @@ CaseServiceImpl::CaseServiceImpl(Authorizer& authorizer, storage::CaseRepository
                                  storage::UserRepository& users, storage::MutationRunner& mutations,
                                  const domain::WorkingCalendar& calendar,
                                  const common::Clock& clock, storage::AlertRepository& alerts,
-                                 CaseServiceOptions options)
+                                 const EvidenceLinks& evidence_links, CaseServiceOptions options)
     : authorizer_(authorizer),
       cases_(cases),
       tasks_(tasks),
@@ -72,6 +72,7 @@ CaseServiceImpl::CaseServiceImpl(Authorizer& authorizer, storage::CaseRepository
       calendar_(calendar),
       clock_(clock),
       alerts_(alerts),
+      evidence_links_(evidence_links),
       options_(std::move(options)) {}
 
 absl::StatusOr<domain::CaseClockView> CaseServiceImpl::Clocks(const domain::EnforcementCase& c,
@@ -402,7 +403,9 @@ grpc::Status CaseServiceImpl::AttachCaseEvidence(grpc::ServerContext* context,
       context, Action::kAttachCaseEvidence, "AttachCaseEvidence", request->name(), request->etag(),
       request->request_id(), *request,
       [&](const std::string&, storage::Tx&, domain::EnforcementCase& c, absl::Time now) {
-        return domain::AddEvidence(c, request->evidence(), now);
+        // The procedure's gate first, then what is cited.
+        ECOCASE_RETURN_IF_ERROR(domain::AddEvidence(c, request->evidence(), now));
+        return evidence_links_.CheckLinkable(request->evidence(), c.district_code);
       },
       *response));
 }

@@ -13,6 +13,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "api/authorizer.h"
+#include "api/evidence_links.h"
 #include "common/clock.h"
 #include "domain/case_decision_clock.h"
 #include "domain/enforcement_case.h"
@@ -60,7 +61,8 @@ class CaseServiceImpl final : public ecocase::v1::CaseService::Service {
                   storage::TaskRepository& tasks, storage::PermitRepository& permits,
                   storage::UserRepository& users, storage::MutationRunner& mutations,
                   const domain::WorkingCalendar& calendar, const common::Clock& clock,
-                  storage::AlertRepository& alerts, CaseServiceOptions options);
+                  storage::AlertRepository& alerts, const EvidenceLinks& evidence_links,
+                  CaseServiceOptions options);
   // Called after every committed change (wakes the alert feed's watchers).
   void set_on_alerts(std::function<void()> on_alerts) { on_alerts_ = std::move(on_alerts); }
 
@@ -208,6 +210,7 @@ class CaseServiceImpl final : public ecocase::v1::CaseService::Service {
   const domain::WorkingCalendar& calendar_;
   const common::Clock& clock_;
   storage::AlertRepository& alerts_;
+  const EvidenceLinks& evidence_links_;
   const CaseServiceOptions options_;
   std::function<void()> on_alerts_;
 };

@@ -1,5 +1,6 @@
 #include "api/evidence_service.h"
 
+#include <algorithm>
 #include <memory>
 #include <utility>
 #include <vector>
@@ -436,6 +437,11 @@ absl::Status EvidenceServiceImpl::DoDownload(
             absl::StrCat(item.item.ResourceName(), " is not stored yet: nothing to download")),
         "EVIDENCE_STATE");
   }
+  const int64_t start = request.offset();
+  if (start < 0 || start > item.item.size_bytes) {
+    return common::InvalidFieldError(
+        "offset", absl::StrCat("must be 0..", item.item.size_bytes, " (the file's size)"));
+  }
   ECOCASE_ASSIGN_OR_RETURN(std::unique_ptr<storage::BlobReader> blob,
                            blobs_->Open(item.item.sha256));
   v1::DownloadEvidenceResponse message;
@@ -443,21 +449,29 @@ absl::Status EvidenceServiceImpl::DoDownload(
   // The read is on record before the first byte leaves.
   ECOCASE_RETURN_IF_ERROR(
       AuditRead(caller, "DownloadEvidence", item.item.ResourceName(), item.placement, request));
+  // The whole file is hashed, also the part a resumed download skips.
   security::Sha256Stream hash;
   int64_t offset = 0;
+  bool sent = false;
   while (true) {
     ECOCASE_ASSIGN_OR_RETURN(std::string data, blob->Next());
     if (data.empty()) break;
     if (context->IsCancelled()) return absl::CancelledError("the client went away");
     hash.Update(data);
-    message.set_offset(offset);
-    offset += static_cast<int64_t>(data.size());
-    *message.mutable_data() = std::move(data);
-    if (!writer.Write(message)) return absl::CancelledError("the client went away");
-    message.clear_evidence();
+    const int64_t end = offset + static_cast<int64_t>(data.size());
+    if (end > start) {
+      const size_t skip = static_cast<size_t>(std::max<int64_t>(0, start - offset));
+      message.set_offset(offset + static_cast<int64_t>(skip));
+      message.set_data(skip == 0 ? std::move(data) : data.substr(skip));
+      if (!writer.Write(message)) return absl::CancelledError("the client went away");
+      message.clear_evidence();
+      sent = true;
+    }
+    offset = end;
   }
-  if (offset == 0) {
-    message.set_offset(0);
+  if (!sent) {  // an empty file, or nothing left after `offset`
+    message.set_offset(start);
+    message.clear_data();
     if (!writer.Write(message)) return absl::CancelledError("the client went away");
   }
   // Bytes that changed on disk must not pass for evidence: the client is told, and so is
@@ -470,42 +484,6 @@ absl::Status EvidenceServiceImpl::DoDownload(
                                             " no longer matches its SHA-256"));
   }
   return absl::OkStatus();
-}
-
-absl::StatusOr<int> EvidenceServiceImpl::AbandonStaleUploads(absl::Time cutoff) {
-  if (blobs_ == nullptr) return 0;
-  domain::Principal system;
-  system.username = "system";
-  int abandoned = 0;
-  ECOCASE_ASSIGN_OR_RETURN(std::vector<domain::EvidenceItem> stale,
-                           evidence_.ListStaleUploads(cutoff, 100));
-  for (const domain::EvidenceItem& item : stale) {
-    absl::StatusOr<v1::Evidence> done = Commit(
-        system, "AbandonEvidenceUpload", item.id, "", nullptr, [&](domain::EvidenceItem& locked) {
-          // Written to meanwhile: no longer stale.
-          if (locked.state != domain::EvidenceState::kUploading) {
-            return absl::FailedPreconditionError("no longer uploading");
-          }
-          return domain::AbandonUpload(locked);
-        });
-    if (!done.ok()) continue;
-    ECOCASE_RETURN_IF_ERROR(blobs_->Abandon(UploadId(item.id)));
-    ++abandoned;
-  }
-  // Partial files whose item is gone or no longer uploading (a crash between the commit and
-  // the deletion).
-  ECOCASE_ASSIGN_OR_RETURN(std::vector<storage::PendingUpload> orphans,
-                           blobs_->ListStaleUploads(cutoff));
-  for (const storage::PendingUpload& upload : orphans) {
-    int64_t id = 0;
-    if (!absl::SimpleAtoi(absl::string_view(upload.upload_id).substr(9), &id)) continue;
-    absl::StatusOr<storage::StoredEvidence> item = evidence_.Get(id);
-    if (item.ok() && item->item.state == domain::EvidenceState::kUploading) continue;
-    if (!item.ok() && !absl::IsNotFound(item.status())) return item.status();
-    ECOCASE_RETURN_IF_ERROR(blobs_->Abandon(upload.upload_id));
-    ++abandoned;
-  }
-  return abandoned;
 }
 
 grpc::Status EvidenceServiceImpl::StartEvidenceUpload(grpc::ServerContext* context,

@@ -74,11 +74,6 @@ class EvidenceServiceImpl final : public ecocase::v1::EvidenceService::Service {
       grpc::ServerContext* context, const ecocase::v1::DownloadEvidenceRequest* request,
       grpc::ServerWriter<ecocase::v1::DownloadEvidenceResponse>* writer) override;
 
-  // Abandons uploads not written to since `cutoff` (their bytes are deleted) and the
-  // stores' partial files that belong to no open upload. Returns how many were abandoned.
-  // For the `abandon_stale_uploads` sweep.
-  absl::StatusOr<int> AbandonStaleUploads(absl::Time cutoff);
-
   // The blob store's name of an item's partial upload.
   static std::string UploadId(int64_t evidence_id);
 

@@ -340,6 +340,17 @@ absl::Status InspectionServiceImpl::DoSign(grpc::ServerContext* context,
       caller, "SignInspectionRecord", request.name(), "name", request.etag(), request.request_id(),
       request,
       [&](storage::Tx&, domain::InspectionRecord& record, absl::Time now) -> absl::Status {
+        // A signature binds only an officer entitled to enforce on the day of signing.
+        absl::StatusOr<domain::User> signer =
+            CheckCertifiedEnforcer(users_, caller.username, "name", record.district_code,
+                                   common::RegulatoryDay(now));
+        if (absl::IsInvalidArgument(signer.status())) {
+          return common::WithReason(
+              absl::FailedPreconditionError(
+                  absl::StrCat("you cannot sign this record: ", signer.status().message())),
+              "INSPECTION_OFFICERS");
+        }
+        if (!signer.ok()) return signer.status();
         return domain::SignAsOfficer(record, actor, party, refusal, now).status();
       },
       response);

@@ -11,6 +11,7 @@
 #include "api/incident_service.h"
 #include "api/inspection_service.h"
 #include "api/enterprise_service.h"
+#include "api/evidence_upload_sweep.h"
 #include "api/health_monitor.h"
 #include "api/monitoring_service.h"
 #include "api/permit_service.h"
@@ -149,8 +150,9 @@ struct Application::Parts {
                           clock, field_cipher.get(), alerts,
                           WithCity(o.complaints, o.auth.city_code)),
         complaint_overdue(complaints, mutations, alerts, clock),
+        evidence_links(evidence_items, inspections),
         case_service(authorizer, cases, tasks, permits, users, mutations, calendar, clock, alerts,
-                     WithCity(o.cases, o.auth.city_code)),
+                     evidence_links, WithCity(o.cases, o.auth.city_code)),
         case_overdue(cases, mutations, alerts, calendar, clock, o.cases.clocks),
         evidence_parents(cases, inspections, tasks),
         evidence_service(authorizer, evidence_items, blobs.get(), evidence_parents, users,
@@ -205,10 +207,12 @@ struct Application::Parts {
   evaluation::MonitoringEvaluator evaluator;
   api::ComplaintServiceImpl complaint_service;
   api::ComplaintOverdueSweep complaint_overdue;
+  api::EvidenceLinks evidence_links;
   api::CaseServiceImpl case_service;
   api::CaseOverdueSweep case_overdue;
   api::EvidenceParents evidence_parents;
   api::EvidenceServiceImpl evidence_service;
+  std::unique_ptr<api::EvidenceUploadSweep> upload_sweep;  // with a blob store only
   api::InspectionServiceImpl inspection_service;
   api::TestHookServiceImpl test_hook_service;
   security::Sm4CpDecryptor sm4;
@@ -361,17 +365,19 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Start(
         }
         return absl::OkStatus();
       }));
-  // Uploads a client gave up on hold disk space; a day's delay in freeing it is harmless.
-  const absl::Duration stale_upload_after = options.evidence_stale_upload_after;
-  ECOCASE_RETURN_IF_ERROR(parts->sweeps.AddJob(
-      "abandon_stale_uploads", absl::Hours(1), absl::Minutes(30),
-      [p, stale_upload_after, clock_ptr] {
-        auto abandoned = p->evidence_service.AbandonStaleUploads(clock_ptr->Now() -
-                                                                  stale_upload_after);
-        if (!abandoned.ok()) return abandoned.status();
-        if (*abandoned > 0) Log(LogLevel::kInfo, "stale_uploads_abandoned").Int("count", *abandoned);
-        return absl::OkStatus();
-      }));
+  // Uploads a client gave up on hold disk space; an hour's delay in freeing it is harmless.
+  if (parts->blobs != nullptr) {
+    parts->upload_sweep = std::make_unique<api::EvidenceUploadSweep>(
+        parts->evidence_items, *parts->blobs, parts->mutations, clock,
+        options.evidence_stale_upload_after);
+    ECOCASE_RETURN_IF_ERROR(parts->sweeps.AddJob(
+        "abandon_stale_uploads", absl::Hours(1), absl::Minutes(30), [p] {
+          auto removed = p->upload_sweep->AbandonStale();
+          if (!removed.ok()) return removed.status();
+          if (*removed > 0) Log(LogLevel::kInfo, "stale_uploads_removed").Int("count", *removed);
+          return absl::OkStatus();
+        }));
+  }
   const MonitoringOptions monitoring = options.monitoring;
   ECOCASE_RETURN_IF_ERROR(parts->sweeps.AddJob(
       "maintain_reading_partitions", absl::Hours(6), absl::Minutes(30),

@@ -5,7 +5,9 @@
 // waives its rights, the supervisor decides, the decision is served, the fine paid in full
 // and the case closed and archived. Along the way: the officer's day (`cases list --mine`),
 // the clocks, and steps refused by the law's gates with their reasons (no evidence, the
-// statement period still running).
+// statement period still running). The evidence is real: items uploaded to the case with
+// `ecoctl evidence upload` and an inspection record both officers signed; a reference to
+// nothing is refused.
 #include <regex>
 
 #include "absl/time/clock.h"
@@ -22,6 +24,11 @@ constexpr char kWaterUscc[] = "91410802MA4DM0017F";  // 焦作示范水务, 4108
 constexpr char kPassword[] = "e2e-staff-Passw0rd";
 constexpr char kReferral[] = "焦公环移〔2026〕7号";
 
+// "2026-12-06 09:30", Beijing, `ago` before now.
+std::string BeijingMinute(absl::Duration ago) {
+  return absl::FormatTime("%Y-%m-%d %H:%M", absl::Now() - ago, absl::FixedTimeZone(8 * 3600));
+}
+
 std::string Capture(const std::string& text, const std::string& pattern) {
   std::smatch m;
   std::regex re(pattern);
@@ -34,6 +41,12 @@ std::string TodayInBeijing() {
 
 class EcoctlCasesTest : public EcoctlTest {
  protected:
+  // Evidence is uploaded to the cases: the blob store lives in the test's own temp dir,
+  // removed with it.
+  std::vector<std::string> ExtraServerFlags() const override {
+    return {"--evidence_dir=" + base_dir_ + "/evidence"};
+  }
+
   void CreateUser(const std::vector<std::string>& flags) {
     std::vector<std::string> args = {"users", "create", "--password-stdin"};
     args.insert(args.end(), flags.begin(), flags.end());
@@ -66,6 +79,47 @@ class EcoctlCasesTest : public EcoctlTest {
     Result r = Ecoctl(who, args);
     EXPECT_EQ(r.code, 0) << r.output;
     return r.output;
+  }
+
+  // `who` uploads a small file holding `text` to cases/`id` as evidence of `kind`
+  // (audio-visual, document …); returns the item's name (evidence/N), stored whole.
+  std::string UploadToCase(const std::string& who, const std::string& id, const std::string& kind,
+                           const std::string& file_name, const std::string& text) {
+    const std::string path = base_dir_ + "/" + file_name;
+    std::ofstream(path, std::ios::binary) << text;
+    Result r = Ecoctl(who, {"evidence", "upload", path, "--parent", "cases/" + id, "--kind", kind,
+                            "--description", text});
+    EXPECT_EQ(r.code, 0) << r.output;
+    EXPECT_THAT(LineWith(r.output, "state 状态"), HasSubstr("STORED 已保存")) << r.output;
+    std::string item = Capture(r.output, "上传完成 (evidence/\\d+)");
+    EXPECT_FALSE(item.empty()) << r.output;
+    return item;
+  }
+
+  // An on-site inspection record of 焦作示范水务 by officer and lisi, signed by both (the
+  // last with the party's signature): inspections/N, citable by a case.
+  std::string SignedRecord(const std::string& findings) {
+    Result drafted = Ecoctl("officer", {"inspections", "record",
+                                        "--kind",       "on-site",
+                                        "--enterprise", kWaterUscc,
+                                        "--party",      "焦作示范水务有限公司",
+                                        "--present",    "王建国",
+                                        "--title",      "厂长",
+                                        "--place",      "焦作市解放区示范路1号 总排口",
+                                        "--start",      BeijingMinute(absl::Hours(2)),
+                                        "--end",        BeijingMinute(absl::Hours(1)),
+                                        "--officer",    "officer",
+                                        "--officer",    "lisi",
+                                        "--findings",   findings});
+    EXPECT_EQ(drafted.code, 0) << drafted.output;
+    std::string record = Capture(drafted.output, "inspections/(\\d+)");
+    EXPECT_FALSE(record.empty()) << drafted.output;
+    Result first = Ecoctl("officer", {"inspections", "sign", record});
+    EXPECT_EQ(first.code, 0) << first.output;
+    Result last = Ecoctl("lisi", {"inspections", "sign", record, "--party-signed", "王建国"});
+    EXPECT_EQ(last.code, 0) << last.output;
+    EXPECT_THAT(last.output, HasSubstr("signed 已签署"));
+    return "inspections/" + record;
   }
 
   // `who` runs a step the server must refuse with `reason`.
@@ -143,12 +197,23 @@ TEST_F(EcoctlCasesTest, ReferralToArchiveWithTheLawsGates) {
   ASSERT_EQ(supervisor.code, 0) << supervisor.output;
   EXPECT_THAT(supervisor.output, HasSubstr("0 cases"));
 
-  // Review needs evidence: refused with the reason, then done.
+  // Review needs evidence: refused with the reason, then done with a photo uploaded to the
+  // case and the signed inspection record. A reference to nothing is refused.
   Refused("officer", {"cases", "submit-review", id}, "CASE_EVIDENCE");
-  EXPECT_THAT(Step("officer", {"cases", "attach", id, "evidence/41"}),
-              HasSubstr("1 evidence item"));
-  EXPECT_THAT(Step("lisi", {"cases", "attach", id, "inspections/9"}),
-              HasSubstr("2 evidence items"));
+  const std::string photo =
+      UploadToCase("officer", id, "audio-visual", "暗管.jpg", "总排口旁暗管排放污水照片");
+  ASSERT_FALSE(photo.empty());
+  // Kept back for the end: a real item a closed file no longer takes.
+  const std::string late =
+      UploadToCase("lisi", id, "document", "补充说明.txt", "当事人补充提交的排水管网图说明");
+  ASSERT_FALSE(late.empty());
+  const std::string record = SignedRecord("总排口旁发现一根暗管，正在排放浑浊污水");
+  ASSERT_NE(record, "inspections/");
+  Result missing = Ecoctl("officer", {"cases", "attach", id, "evidence/999999"});
+  EXPECT_EQ(missing.code, 1) << missing.output;
+  EXPECT_THAT(missing.output, HasSubstr("NOT_FOUND")) << missing.output;
+  EXPECT_THAT(Step("officer", {"cases", "attach", id, photo}), HasSubstr("1 evidence item"));
+  EXPECT_THAT(Step("lisi", {"cases", "attach", id, record}), HasSubstr("2 evidence items"));
   EXPECT_THAT(Step("officer", {"cases", "submit-review", id}), HasSubstr("under-review 案件审查"));
 
   // 事先告知 of a fine below the hearing threshold: no hearing right.
@@ -218,7 +283,7 @@ TEST_F(EcoctlCasesTest, ReferralToArchiveWithTheLawsGates) {
   ASSERT_EQ(got.code, 0) << got.output;
   for (const char* expected :
        {"archived 归档", "referral 移交", kReferral, "焦作示范水务有限公司", "豫环执410802002",
-        "evidence/41", "inspections/9", "waived 放弃", "罚款 ¥12,345.67", "立即拆除暗管",
+        photo.c_str(), record.c_str(), "waived 放弃", "罚款 ¥12,345.67", "立即拆除暗管",
         "direct 直接送达", "豫财罚0012346", "fully-performed 执行完毕", "timeline 办案记录",
         "NOTIFY", "DECIDE_PENALTY"}) {
     EXPECT_THAT(got.output, HasSubstr(expected));
@@ -229,8 +294,8 @@ TEST_F(EcoctlCasesTest, ReferralToArchiveWithTheLawsGates) {
   EXPECT_THAT(json.output, HasSubstr("\"state\":\"ARCHIVED\""));
   EXPECT_THAT(json.output, HasSubstr("\"amountFen\":\"1234567\""));
 
-  // An archived case takes no further step.
-  Refused("officer", {"cases", "attach", id, "evidence/42"}, "CASE_STATE");
+  // An archived case takes no further step, not even linking an item stored for it.
+  Refused("officer", {"cases", "attach", id, late}, "CASE_STATE");
 }
 
 TEST_F(EcoctlCasesTest, SealedThenTransferredToThePolice) {
@@ -260,7 +325,10 @@ TEST_F(EcoctlCasesTest, SealedThenTransferredToThePolice) {
   EXPECT_EQ(no_such.code, 64) << no_such.output;
 
   // 移送 with the package; closing waits for the package to reach the police.
-  Step("officer", {"cases", "attach", id, "evidence/77"});
+  const std::string sample =
+      UploadToCase("officer", id, "document", "废水采样.txt", "暗管出水采样记录");
+  ASSERT_FALSE(sample.empty());
+  Step("officer", {"cases", "attach", id, sample});
   std::string transferred = Step(
       "supervisor", {"cases", "transfer", id, "--kind", "criminal", "--to", "焦作市公安局解放分局",
                      "--package", "案件移送书", "--package", "调查报告", "--package", "证据材料"});

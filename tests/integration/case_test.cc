@@ -17,16 +17,20 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "api/case_overdue_sweep.h"
+#include "api/proto_convert.h"
 #include "domain/working_calendar.h"
 #include "ecocase/v1/alert.grpc.pb.h"
 #include "ecocase/v1/auth.grpc.pb.h"
 #include "ecocase/v1/case.grpc.pb.h"
+#include "ecocase/v1/evidence.grpc.pb.h"
+#include "ecocase/v1/inspection.grpc.pb.h"
 #include "ecocase/v1/permit.grpc.pb.h"
 #include "ecocase/v1/task.grpc.pb.h"
 #include "storage/mysql/connection_pool.h"
 #include "storage/mysql/mysql_alert_repository.h"
 #include "storage/mysql/mysql_case_repository.h"
 #include "storage/mysql/mysql_mutation_runner.h"
+#include "security/sha256.h"
 #include "testing/test_app.h"
 #include "testing/uscc.h"
 
@@ -87,6 +91,8 @@ class CaseTest : public ::testing::Test {
     app_->clock().Set(Shanghai(2026, 3, 2));
     cases_ = v1::CaseService::NewStub(app_->channel());
     tasks_ = v1::TaskService::NewStub(app_->channel());
+    evidence_ = v1::EvidenceService::NewStub(app_->channel());
+    inspections_ = v1::InspectionService::NewStub(app_->channel());
     app_->CreateEnterprise(kPlant, "410802", "焦作市某某热电有限公司");
     app_->CreateEnterprise(kOther, "410802", "焦作市另一家化工有限公司");
     CreateEnforcer("off.a", v1::ROLE_OFFICER, {"410802"}, "豫环执0001");
@@ -172,6 +178,40 @@ class CaseTest : public ::testing::Test {
     return Call(supervisor_, &v1::CaseService::Stub::FileCase, r, out);
   }
 
+  // An evidence item of `parent` uploaded by off.a; STORED unless `complete` is false.
+  std::string Evidence(const std::string& parent, const std::string& content,
+                       bool complete = true) {
+    v1::StartEvidenceUploadRequest start;
+    v1::Evidence* e = start.mutable_evidence();
+    e->set_kind(v1::AUDIO_VISUAL);
+    e->set_sha256(security::Sha256Hex(content));
+    e->set_size_bytes(static_cast<int64_t>(content.size()));
+    e->set_media_type("image/jpeg");
+    e->set_file_name("排口照片.jpg");
+    *e->mutable_capture_time() = api::ToTimestamp(app_->clock().Now() - absl::Hours(1));
+    e->set_device_id("IMEI 860000000000009");
+    e->add_capturing_officers("users/off.a");
+    e->set_parent(parent);
+    v1::Evidence started;
+    auto ctx = TestApp::Context(officer_);
+    grpc::Status s = evidence_->StartEvidenceUpload(ctx.get(), start, &started);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    if (!complete) return started.name();
+    auto upload_ctx = TestApp::Context(officer_);
+    v1::Evidence done;
+    auto writer = evidence_->UploadEvidence(upload_ctx.get(), &done);
+    v1::UploadEvidenceRequest chunk;
+    chunk.set_name(started.name());
+    chunk.set_data(content);
+    chunk.set_sha256(security::Sha256Hex(content));
+    writer->Write(chunk);
+    writer->WritesDone();
+    s = writer->Finish();
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    EXPECT_EQ(done.state(), v1::Evidence::STORED);
+    return started.name();
+  }
+
   // Opened, two officers, filed, investigating, evidence attached, under review.
   v1::Case Reviewed(const std::string& link) {
     v1::Case c = Open(NewCase(link));
@@ -184,7 +224,7 @@ class CaseTest : public ::testing::Test {
     Must(officer_, &v1::CaseService::Stub::StartInvestigation, start);
     v1::AttachCaseEvidenceRequest attach;
     attach.set_name(c.name());
-    attach.set_evidence("evidence/101");
+    attach.set_evidence(Evidence(c.name(), absl::StrCat("photo of ", link)));
     Must(officer_, &v1::CaseService::Stub::AttachCaseEvidence, attach);
     v1::SubmitForReviewRequest submit;
     submit.set_name(c.name());
@@ -258,6 +298,8 @@ class CaseTest : public ::testing::Test {
   std::unique_ptr<TestApp> app_;
   std::unique_ptr<v1::CaseService::Stub> cases_;
   std::unique_ptr<v1::TaskService::Stub> tasks_;
+  std::unique_ptr<v1::EvidenceService::Stub> evidence_;
+  std::unique_ptr<v1::InspectionService::Stub> inspections_;
   std::string officer_, supervisor_, supervisor2_, plant_, other_;
 };
 
@@ -298,7 +340,7 @@ TEST_F(CaseTest, WholeProcedureWithHearingToArchive) {
   EXPECT_THAT(s.error_message(), HasSubstr("needs evidence"));
   v1::AttachCaseEvidenceRequest attach;
   attach.set_name(c.name());
-  attach.set_evidence("inspections/5");
+  attach.set_evidence(Evidence(c.name(), "photo of the hearing case"));
   Must(officer_, &v1::CaseService::Stub::AttachCaseEvidence, attach);
   Must(officer_, &v1::CaseService::Stub::SubmitForReview, submit);
 
@@ -932,7 +974,7 @@ TEST_F(CaseTest, AlertsFollowTheCaseAndTheOverdueSweepReportsOnce) {
   Must(officer_, &v1::CaseService::Stub::StartInvestigation, start);
   v1::AttachCaseEvidenceRequest attach;
   attach.set_name(c.name());
-  attach.set_evidence("evidence/7");
+  attach.set_evidence(Evidence(c.name(), "photo of the revoked permit's case"));
   Must(officer_, &v1::CaseService::Stub::AttachCaseEvidence, attach);
   v1::SubmitForReviewRequest submit;
   submit.set_name(c.name());
@@ -942,6 +984,64 @@ TEST_F(CaseTest, AlertsFollowTheCaseAndTheOverdueSweepReportsOnce) {
   EXPECT_THAT(AlertKinds(other_), ::testing::IsEmpty());
   EXPECT_THAT(AlertKinds(supervisor_),
               ElementsAre("CASE_OPENED", "CASE_OVERDUE", "CASE_FILED", "CASE_NOTIFIED"));
+}
+
+TEST_F(CaseTest, ACaseCitesOnlyStoredEvidenceAndSignedInspectionRecords) {
+  v1::Case c = Open(NewCase("豫环移〔2026〕77号"));
+  Assign(c.name(), "users/off.a");
+  Assign(c.name(), "users/off.b");
+  v1::Case out;
+  ASSERT_TRUE(File(c.name(), &out).ok());
+  v1::StartInvestigationRequest start;
+  start.set_name(c.name());
+  Must(officer_, &v1::CaseService::Stub::StartInvestigation, start);
+  auto attach = [&](const std::string& ref) {
+    v1::AttachCaseEvidenceRequest r;
+    r.set_name(c.name());
+    r.set_evidence(ref);
+    return Call(officer_, &v1::CaseService::Stub::AttachCaseEvidence, r, &out);
+  };
+  EXPECT_EQ(attach("evidence/999999").error_code(), grpc::StatusCode::NOT_FOUND);
+  grpc::Status s = attach(Evidence(c.name(), "half a photo", /*complete=*/false));
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(s.error_message(), HasSubstr("UPLOADING"));
+
+  // An inspection record is evidence once its officers and the party signed it.
+  v1::CreateInspectionRecordRequest create;
+  v1::InspectionRecord* record = create.mutable_record();
+  record->set_kind(v1::InspectionRecord::ON_SITE_INSPECTION);
+  record->set_enterprise(absl::StrCat("enterprises/", kPlant));
+  record->set_party_name("焦作市某某热电有限公司");
+  record->set_person_present("王五");
+  record->set_place("1号锅炉烟囱");
+  *record->mutable_start_time() = api::ToTimestamp(app_->clock().Now() - absl::Hours(2));
+  *record->mutable_end_time() = api::ToTimestamp(app_->clock().Now() - absl::Hours(1));
+  for (const char* officer : {"users/off.a", "users/off.b"}) {
+    v1::InspectionOfficer* o = record->add_officers();
+    o->set_user(officer);
+    o->set_credentials_shown(true);
+  }
+  record->set_findings("脱硫设施停运。");
+  v1::InspectionRecord drafted;
+  auto ctx = TestApp::Context(officer_);
+  s = inspections_->CreateInspectionRecord(ctx.get(), create, &drafted);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  s = attach(drafted.name());
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(s.error_message(), HasSubstr("draft"));
+  v1::InspectionRecord signed_record;
+  v1::SignInspectionRecordRequest sign;
+  sign.set_name(drafted.name());
+  ctx = TestApp::Context(officer_);
+  ASSERT_TRUE(inspections_->SignInspectionRecord(ctx.get(), sign, &signed_record).ok());
+  sign.mutable_party_signature()->set_name("王五");
+  ctx = TestApp::Context(app_->Login("off.b", Password("off.b")));
+  s = inspections_->SignInspectionRecord(ctx.get(), sign, &signed_record);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_EQ(signed_record.state(), v1::InspectionRecord::SIGNED);
+  s = attach(drafted.name());
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_THAT(out.evidence(), ::testing::Contains(drafted.name()));
 }
 
 }  // namespace

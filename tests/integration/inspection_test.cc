@@ -112,7 +112,8 @@ class InspectionTest : public ::testing::Test {
   }
 
   void CreateEnforcer(const std::string& username, v1::Role role,
-                      const std::vector<std::string>& districts, const std::string& certificate) {
+                      const std::vector<std::string>& districts, const std::string& certificate,
+                      google::type::Date valid_until = Date(2029, 12, 31)) {
     v1::CreateUserRequest request;
     v1::User* user = request.mutable_user();
     user->set_username(username);
@@ -122,7 +123,7 @@ class InspectionTest : public ::testing::Test {
     if (!certificate.empty()) {
       user->mutable_certificate()->set_number(certificate);
       *user->mutable_certificate()->mutable_valid_from() = Date(2025, 1, 1);
-      *user->mutable_certificate()->mutable_valid_until() = Date(2029, 12, 31);
+      *user->mutable_certificate()->mutable_valid_until() = valid_until;
     }
     request.set_password(Password(username));
     v1::User created;
@@ -304,6 +305,18 @@ TEST_F(InspectionTest, OneOfficerAloneCannotSign) {
   EXPECT_FALSE(after.officers(0).has_sign_time());
   EXPECT_FALSE(after.has_party_signature());
   EXPECT_EQ(after.etag(), draft.etag());
+}
+
+TEST_F(InspectionTest, AnOfficerWhoseCertificateLapsedCannotSign) {
+  CreateEnforcer("off.e", v1::ROLE_OFFICER, {"410802"}, "豫环执0009", Date(2026, 3, 2));
+  v1::InspectionRecord draft;
+  ASSERT_TRUE(Create(a_, NewRecord({"off.a", "off.e"}), &draft).ok());
+  app_->clock().Set(Shanghai(2026, 3, 3, 9));
+  v1::InspectionRecord out;
+  grpc::Status s = Sign(app_->Login("off.e", Password("off.e")), draft.name(), "", &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(Reason(s), "INSPECTION_OFFICERS");
+  EXPECT_THAT(s.error_message(), HasSubstr("off.e"));
 }
 
 TEST_F(InspectionTest, OfficersMustBeCertifiedEnforcersOfTheDistrict) {
