@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "api/evidence_convert.h"
 #include "api/grpc_status.h"
+#include "api/officer_check.h"
 #include "api/pagination.h"
 #include "api/proto_convert.h"
 #include "common/errors.h"
@@ -26,11 +27,6 @@ using domain::Action;
 constexpr absl::string_view kService = "ecocase.v1.EvidenceService/";
 constexpr int kMaxEvidencePage = 200;
 
-bool HasReason(const absl::Status& status, absl::string_view reason) {
-  auto payload = status.GetPayload(common::kReasonPayload);
-  return payload.has_value() && std::string(*payload) == reason;
-}
-
 storage::AuditEntry EvidenceAudit(const domain::Principal& caller, absl::string_view method,
                                   const std::string& resource,
                                   const storage::EvidencePlacement& placement,
@@ -43,27 +39,6 @@ storage::AuditEntry EvidenceAudit(const domain::Principal& caller, absl::string_
   e.district_code = placement.district_code;
   e.enterprise_uscc = placement.enterprise_uscc;
   return e;
-}
-
-// Who captured evidence for the bureau: enabled officers or supervisors of the district.
-absl::Status CheckCapturingOfficer(storage::UserRepository& users, const std::string& username,
-                                   absl::string_view field, absl::string_view district_code) {
-  auto user = users.Get(storage::Scope::All(), username);
-  if (absl::IsNotFound(user.status())) {
-    return common::InvalidFieldError(field, absl::StrCat("users/", username, " does not exist"));
-  }
-  if (!user.ok()) return user.status();
-  const bool enforcer =
-      user->role == domain::Role::kOfficer || user->role == domain::Role::kSupervisor;
-  if (!enforcer || user->disabled) {
-    return common::InvalidFieldError(
-        field, absl::StrCat("users/", username, " is not an enabled officer or supervisor"));
-  }
-  if (!district_code.empty() && !domain::JurisdictionCovers(user->jurisdiction, district_code)) {
-    return common::InvalidFieldError(
-        field, absl::StrCat("users/", username, " does not work in district ", district_code));
-  }
-  return absl::OkStatus();
 }
 
 absl::Status StoreUnconfigured() {
@@ -167,18 +142,7 @@ absl::StatusOr<int64_t> EvidenceServiceImpl::Offset(const domain::Principal& cal
   // did not happen (a crash between the two), or the same content is stored already.
   absl::StatusOr<int64_t> blob_size = blobs_->Stat(item.item.sha256);
   if (blob_size.ok() && *blob_size == item.item.size_bytes) {
-    ECOCASE_ASSIGN_OR_RETURN(v1::Evidence stored,
-                             Commit(caller, "UploadEvidence", item.item.id, "", nullptr,
-                                    [&](domain::EvidenceItem& locked) {
-                                      if (locked.state == domain::EvidenceState::kStored) {
-                                        return absl::OkStatus();
-                                      }
-                                      locked.received_bytes = locked.size_bytes;
-                                      return domain::CompleteUpload(locked, locked.sha256,
-                                                                    clock_.Now());
-                                    }));
-    item.item.state = domain::EvidenceState::kStored;
-    item.item.received_bytes = item.item.size_bytes;
+    ECOCASE_RETURN_IF_ERROR(MarkStored(caller, item, {item.item.sha256, *blob_size}));
     return item.item.size_bytes;
   }
   if (!blob_size.ok() && !absl::IsNotFound(blob_size.status())) return blob_size.status();
@@ -190,7 +154,7 @@ absl::Status EvidenceServiceImpl::Finish(const domain::Principal& caller,
                                          storage::StoredEvidence& item) {
   const std::string upload_id = UploadId(item.item.id);
   absl::StatusOr<storage::StoredBlob> blob = blobs_->Complete(upload_id, item.item.sha256);
-  if (!blob.ok() && HasReason(blob.status(), "EVIDENCE_HASH_MISMATCH")) {
+  if (!blob.ok() && common::ReasonOf(blob.status()) == "EVIDENCE_HASH_MISMATCH") {
     // The bytes are not the file the officer declared: the item is refused for good.
     ECOCASE_RETURN_IF_ERROR(
         Commit(caller, "UploadEvidence", item.item.id, "", nullptr,
@@ -207,15 +171,21 @@ absl::Status EvidenceServiceImpl::Finish(const domain::Principal& caller,
         "EVIDENCE_HASH_MISMATCH");
   }
   if (!blob.ok()) return blob.status();
-  ECOCASE_ASSIGN_OR_RETURN(v1::Evidence stored,
-                           Commit(caller, "UploadEvidence", item.item.id, "", nullptr,
-                                  [&](domain::EvidenceItem& locked) {
-                                    if (locked.state == domain::EvidenceState::kUploading) {
-                                      locked.received_bytes = blob->size_bytes;
-                                    }
-                                    return domain::CompleteUpload(locked, blob->sha256,
-                                                                  clock_.Now());
-                                  }));
+  return MarkStored(caller, item, *blob);
+}
+
+absl::Status EvidenceServiceImpl::MarkStored(const domain::Principal& caller,
+                                             storage::StoredEvidence& item,
+                                             const storage::StoredBlob& blob) {
+  ECOCASE_RETURN_IF_ERROR(Commit(caller, "UploadEvidence", item.item.id, "", nullptr,
+                                 [&](domain::EvidenceItem& locked) {
+                                   // Completing a STORED item again changes nothing.
+                                   if (locked.state == domain::EvidenceState::kUploading) {
+                                     locked.received_bytes = blob.size_bytes;
+                                   }
+                                   return domain::CompleteUpload(locked, blob.sha256, clock_.Now());
+                                 })
+                              .status());
   item.item.state = domain::EvidenceState::kStored;
   item.item.received_bytes = item.item.size_bytes;
   return absl::OkStatus();
@@ -245,7 +215,7 @@ absl::Status EvidenceServiceImpl::DoStart(grpc::ServerContext* context,
     }
   } else {
     for (size_t i = 0; i < item.capturing_officers.size(); ++i) {
-      ECOCASE_RETURN_IF_ERROR(CheckCapturingOfficer(
+      ECOCASE_RETURN_IF_ERROR(CheckEnabledEnforcer(
           users_, item.capturing_officers[i], absl::StrCat("evidence.capturing_officers[", i, "]"),
           parent.placement.district_code));
     }

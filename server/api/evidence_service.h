@@ -111,6 +111,9 @@ class EvidenceServiceImpl final : public ecocase::v1::EvidenceService::Service {
   // Completes the upload: verifies the whole file in the blob store and commits STORED, or
   // abandons the item on a hash mismatch (the error is returned).
   absl::Status Finish(const domain::Principal& caller, storage::StoredEvidence& item);
+  // Commits the item STORED with the blob the store verified (a no-op when it is already).
+  absl::Status MarkStored(const domain::Principal& caller, storage::StoredEvidence& item,
+                          const storage::StoredBlob& blob);
   // Commits a change of an item's upload state (locked, changed by `change`, stored,
   // audited as `method`) and returns the stored item as the response shows it.
   absl::StatusOr<ecocase::v1::Evidence> Commit(

@@ -22,9 +22,8 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
   }
   google::rpc::ErrorInfo info;
   info.set_domain("ecocase");
-  auto reason = status.GetPayload(common::kReasonPayload);
-  info.set_reason(reason.has_value() ? std::string(*reason)
-                                     : absl::StatusCodeToString(status.code()));
+  const std::string reason = common::ReasonOf(status);
+  info.set_reason(!reason.empty() ? reason : absl::StatusCodeToString(status.code()));
   details.add_details()->PackFrom(info);
   return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
                       std::string(status.message()), details.SerializeAsString());

@@ -18,6 +18,12 @@ namespace ecocase::api {
 absl::Status CheckEnabledOfficer(storage::UserRepository& users, const std::string& username,
                                  absl::string_view field, absl::string_view district_code = "");
 
+// OK when `username` (bare) is an enabled OFFICER or SUPERVISOR account whose jurisdiction
+// covers `district_code`; INVALID_ARGUMENT naming `field` otherwise. For those who capture
+// evidence.
+absl::Status CheckEnabledEnforcer(storage::UserRepository& users, const std::string& username,
+                                  absl::string_view field, absl::string_view district_code);
+
 // The account of an enforcement officer who may be assigned to a case (行政处罚法 art. 42):
 // an enabled OFFICER or SUPERVISOR whose jurisdiction covers `district_code` and whose
 // certificate (执法证) is valid on `day`; INVALID_ARGUMENT naming `field` otherwise.

@@ -63,18 +63,9 @@ absl::Status WaitForDatabase(storage::mysql::ConnectionPool& pool, absl::Duratio
   }
 }
 
-api::ComplaintOptions WithCity(api::ComplaintOptions options, const std::string& city_code) {
-  options.city_code = city_code;
-  return options;
-}
-
-api::CaseServiceOptions WithCity(api::CaseServiceOptions options, const std::string& city_code) {
-  options.city_code = city_code;
-  return options;
-}
-
-api::EvidenceServiceOptions WithCity(api::EvidenceServiceOptions options,
-                                     const std::string& city_code) {
+// The services' options with the bureau's area, which is auth's setting.
+template <typename Options>
+Options WithCity(Options options, const std::string& city_code) {
   options.city_code = city_code;
   return options;
 }

@@ -16,4 +16,9 @@ absl::Status WithReason(absl::Status status, absl::string_view reason) {
   return status;
 }
 
+std::string ReasonOf(const absl::Status& status) {
+  auto reason = status.GetPayload(kReasonPayload);
+  return reason.has_value() ? std::string(*reason) : std::string();
+}
+
 }  // namespace ecocase::common

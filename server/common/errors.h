@@ -1,5 +1,7 @@
 #pragma once
 
+#include <string>
+
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 
@@ -16,5 +18,8 @@ absl::Status InvalidFieldError(absl::string_view field, absl::string_view descri
 // Attaches a machine-readable reason (UPPER_SNAKE_CASE, e.g. "ETAG_MISMATCH") that the
 // client gets as google.rpc.ErrorInfo{reason, domain="ecocase"}.
 absl::Status WithReason(absl::Status status, absl::string_view reason);
+
+// The reason WithReason attached, or "" when there is none.
+std::string ReasonOf(const absl::Status& status);
 
 }  // namespace ecocase::common

@@ -24,6 +24,7 @@
 #include "storage/mysql/connection_pool.h"
 #include "storage/mysql/mysql_alert_repository.h"
 #include "storage/mysql/transaction.h"
+#include "testing/error_reason.h"
 #include "testing/test_app.h"
 #include "testing/uscc.h"
 
@@ -54,15 +55,7 @@ std::string ViolatedField(const grpc::Status& s) {
   return "";
 }
 
-std::string Reason(const grpc::Status& s) {
-  google::rpc::Status details;
-  if (!details.ParseFromString(s.error_details())) return "";
-  for (const auto& any : details.details()) {
-    google::rpc::ErrorInfo info;
-    if (any.UnpackTo(&info)) return info.reason();
-  }
-  return "";
-}
+using ::ecocase::testing::ErrorReason;
 
 int64_t SeqOf(const v1::Alert& a) {
   int64_t seq = 0;
@@ -431,7 +424,7 @@ TEST_F(AlertTest, WatcherThatFallsBehindResumesWithoutLoss) {
   grpc::Status s = w.reader->Finish();
   EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << s.error_message();
   EXPECT_THAT(s.error_message(), HasSubstr("after_cursor="));
-  EXPECT_EQ(Reason(s), "ALERT_WATCH_TOO_SLOW");
+  EXPECT_EQ(ErrorReason(s), "ALERT_WATCH_TOO_SLOW");
   EXPECT_LT(seen.size(), 60u);
 
   Watch again = OpenWatch(supervisor_, cursor);

@@ -24,6 +24,7 @@
 #include "storage/mysql/connection_pool.h"
 #include "storage/mysql/mysql_evidence_repository.h"
 #include "storage/mysql/mysql_mutation_runner.h"
+#include "testing/error_reason.h"
 #include "testing/test_app.h"
 #include "testing/uscc.h"
 
@@ -47,14 +48,7 @@ std::string RandomBytes(size_t size, uint32_t seed) {
   return out;
 }
 
-std::string ReasonOf(const grpc::Status& s) {
-  // ErrorInfo travels in the details; its reason text is in the serialized bytes.
-  for (const char* reason : {"EVIDENCE_CHUNK_HASH_MISMATCH", "EVIDENCE_HASH_MISMATCH",
-                             "EVIDENCE_OFFSET_MISMATCH", "EVIDENCE_STATE", "EVIDENCE_QUOTA"}) {
-    if (s.error_details().find(reason) != std::string::npos) return reason;
-  }
-  return "";
-}
+using ::ecocase::testing::ErrorReason;
 
 class EvidenceTest : public ::testing::Test {
  protected:
@@ -306,13 +300,13 @@ TEST_F(EvidenceTest, ATamperedChunkIsRefusedAndNotStored) {
   grpc::Status s = Send(officer_, started.name(), content, 0, kChunk * 3, &out,
                         /*tamper_at=*/kChunk);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_EQ(ReasonOf(s), "EVIDENCE_CHUNK_HASH_MISMATCH");
+  EXPECT_EQ(ErrorReason(s), "EVIDENCE_CHUNK_HASH_MISMATCH");
   v1::EvidenceUpload upload;
   ASSERT_TRUE(Offset(officer_, started.name(), &upload).ok());
   EXPECT_EQ(upload.offset(), kChunk);  // the good first chunk only
   // A chunk that skips ahead is refused with the offset to resume from.
   s = Send(officer_, started.name(), content, 2 * kChunk, 3 * kChunk, &out);
-  EXPECT_EQ(ReasonOf(s), "EVIDENCE_OFFSET_MISMATCH");
+  EXPECT_EQ(ErrorReason(s), "EVIDENCE_OFFSET_MISMATCH");
   EXPECT_THAT(s.error_message(), HasSubstr(absl::StrCat(kChunk)));
   ASSERT_TRUE(Send(officer_, started.name(), content, kChunk, 3 * kChunk, &out).ok());
   EXPECT_EQ(out.state(), v1::Evidence::STORED);
@@ -328,13 +322,13 @@ TEST_F(EvidenceTest, AWrongWholeFileHashAbandonsTheItem) {
   v1::Evidence out;
   grpc::Status s = Send(officer_, started.name(), content, 0, declared.size_bytes(), &out);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_EQ(ReasonOf(s), "EVIDENCE_HASH_MISMATCH");
+  EXPECT_EQ(ErrorReason(s), "EVIDENCE_HASH_MISMATCH");
   v1::Evidence item;
   ASSERT_TRUE(Get(officer_, started.name(), &item).ok());
   EXPECT_EQ(item.state(), v1::Evidence::ABANDONED);
   v1::EvidenceUpload upload;
   s = Offset(officer_, started.name(), &upload);
-  EXPECT_EQ(ReasonOf(s), "EVIDENCE_STATE");
+  EXPECT_EQ(ErrorReason(s), "EVIDENCE_STATE");
   EXPECT_EQ(List(officer_, parent).evidence_size(), 0);
   // Nothing of it is in the blob store.
   const std::string hash = security::Sha256Hex(content);
@@ -522,7 +516,7 @@ TEST_F(EvidenceTest, UploadsPastTheDailyQuotaAreRefused) {
   v1::Evidence out;
   grpc::Status s = Start(officer_, Declare(parent, RandomBytes(400 << 10, 15)), &out);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
-  EXPECT_EQ(ReasonOf(s), "EVIDENCE_QUOTA");
+  EXPECT_EQ(ErrorReason(s), "EVIDENCE_QUOTA");
   // The day after, there is room again.
   app_->clock().Advance(absl::Hours(25));
   officer_ = app_->Login("off.a", Password("off.a"));

@@ -18,6 +18,7 @@
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "security/sha256.h"
+#include "testing/error_reason.h"
 #include "testing/test_app.h"
 #include "testing/uscc.h"
 
@@ -49,15 +50,7 @@ google::type::Date Date(int y, int m, int d) {
 
 std::string Password(const std::string& username) { return absl::StrCat("password-", username); }
 
-std::string Reason(const grpc::Status& s) {
-  google::rpc::Status details;
-  if (!details.ParseFromString(s.error_details())) return "";
-  for (const auto& any : details.details()) {
-    google::rpc::ErrorInfo info;
-    if (any.UnpackTo(&info)) return info.reason();
-  }
-  return "";
-}
+using ::ecocase::testing::ErrorReason;
 
 std::string FieldViolation(const grpc::Status& s) {
   google::rpc::Status details;
@@ -206,12 +199,12 @@ TEST_F(InspectionTest, TwoCertifiedOfficersSignInTurn) {
   v1::InspectionRecord out;
   grpc::Status no_party = Sign(b_, draft.name(), "", &out);
   EXPECT_EQ(no_party.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_EQ(Reason(no_party), "INSPECTION_PARTY_SIGNATURE");
+  EXPECT_EQ(ErrorReason(no_party), "INSPECTION_PARTY_SIGNATURE");
 
   // A supervisor of the city is not on the record: cannot sign it.
   grpc::Status not_on_it = Sign(sup_, draft.name(), "张伟", &out);
   EXPECT_EQ(not_on_it.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_EQ(Reason(not_on_it), "INSPECTION_OFFICERS");
+  EXPECT_EQ(ErrorReason(not_on_it), "INSPECTION_OFFICERS");
 
   v1::InspectionRecord signed_record;
   ASSERT_TRUE(Sign(b_, draft.name(), "张伟", &signed_record).ok());
@@ -226,9 +219,9 @@ TEST_F(InspectionTest, TwoCertifiedOfficersSignInTurn) {
   edit.set_findings("改过的检查情况");
   grpc::Status update = Update(a_, edit, "", &out);
   EXPECT_EQ(update.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_EQ(Reason(update), "INSPECTION_SIGNED");
+  EXPECT_EQ(ErrorReason(update), "INSPECTION_SIGNED");
   grpc::Status again = Sign(a_, draft.name(), "", &out);
-  EXPECT_EQ(Reason(again), "INSPECTION_SIGNED");
+  EXPECT_EQ(ErrorReason(again), "INSPECTION_SIGNED");
 
   // The case-file copy names both officers' certificates.
   v1::RenderedInspectionRecord rendered;
@@ -298,7 +291,7 @@ TEST_F(InspectionTest, OneOfficerAloneCannotSign) {
   v1::InspectionRecord out;
   grpc::Status s = Sign(a_, draft.name(), "张伟", &out);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_EQ(Reason(s), "INSPECTION_OFFICERS");
+  EXPECT_EQ(ErrorReason(s), "INSPECTION_OFFICERS");
   v1::InspectionRecord after;
   ASSERT_TRUE(Get(a_, draft.name(), &after).ok());
   EXPECT_EQ(after.state(), v1::InspectionRecord::DRAFT);
@@ -315,7 +308,7 @@ TEST_F(InspectionTest, AnOfficerWhoseCertificateLapsedCannotSign) {
   v1::InspectionRecord out;
   grpc::Status s = Sign(app_->Login("off.e", Password("off.e")), draft.name(), "", &out);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_EQ(Reason(s), "INSPECTION_OFFICERS");
+  EXPECT_EQ(ErrorReason(s), "INSPECTION_OFFICERS");
   EXPECT_THAT(s.error_message(), HasSubstr("off.e"));
 }
 
@@ -378,7 +371,7 @@ TEST_F(InspectionTest, PartyRefusesBeforeAWitness) {
   // The party's part is recorded once.
   grpc::Status twice = Sign(b_, draft.name(), "张伟", &out);
   EXPECT_EQ(twice.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_EQ(Reason(twice), "INSPECTION_PARTY_SIGNATURE");
+  EXPECT_EQ(ErrorReason(twice), "INSPECTION_PARTY_SIGNATURE");
 
   // Both at once is bad input.
   request.mutable_party_signature()->set_name("张伟");
@@ -524,7 +517,7 @@ TEST_F(InspectionTest, StoredEvidenceOfTheDistrictIsAttached) {
   v1::InspectionRecord out;
   grpc::Status uploading = attach(a_, draft.name(), partial.name(), &out);
   EXPECT_EQ(uploading.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_EQ(Reason(uploading), "EVIDENCE_STATE");
+  EXPECT_EQ(ErrorReason(uploading), "EVIDENCE_STATE");
 
   EXPECT_EQ(attach(a_, draft.name(), "evidence/999999", &out).error_code(),
             grpc::StatusCode::NOT_FOUND);

@@ -18,6 +18,7 @@
 #include "storage/mysql/connection_pool.h"
 #include "storage/mysql/mysql_mutation_runner.h"
 #include "storage/mysql/mysql_permit_repository.h"
+#include "testing/error_reason.h"
 #include "testing/test_app.h"
 #include "testing/uscc.h"
 
@@ -87,15 +88,7 @@ v1::PermitLimit Limit(const std::string& outlet, const std::string& pollutant, d
   return l;
 }
 
-std::string Reason(const grpc::Status& s) {
-  google::rpc::Status details;
-  if (!details.ParseFromString(s.error_details())) return "";
-  for (const auto& any : details.details()) {
-    google::rpc::ErrorInfo info;
-    if (any.UnpackTo(&info)) return info.reason();
-  }
-  return "";
-}
+using ::ecocase::testing::ErrorReason;
 
 std::string FieldViolation(const grpc::Status& s) {
   google::rpc::Status details;
@@ -744,7 +737,7 @@ TEST_F(PermitTest, StaleEtagIsAborted) {
   auto ctx2 = TestApp::Context(officer_a_);
   grpc::Status s = stub_->UpdatePermit(ctx2.get(), update, &updated);  // Old etag.
   EXPECT_EQ(s.error_code(), grpc::StatusCode::ABORTED);
-  EXPECT_EQ(Reason(s), "ETAG_MISMATCH");
+  EXPECT_EQ(ErrorReason(s), "ETAG_MISMATCH");
   v1::Permit issued;
   s = Issue(draft.name(), &issued, draft.etag());
   EXPECT_EQ(s.error_code(), grpc::StatusCode::ABORTED);

@@ -63,10 +63,7 @@ Scope EnterpriseScope(const std::string& uscc) {
   return s;
 }
 
-std::string ReasonOf(const absl::Status& status) {
-  auto reason = status.GetPayload(common::kReasonPayload);
-  return reason.has_value() ? std::string(*reason) : "";
-}
+using common::ReasonOf;
 
 std::vector<int64_t> Ids(const std::vector<Task>& tasks) {
   std::vector<int64_t> ids;

@@ -1,7 +1,6 @@
 #include "storage/mysql/case_document.h"
 
 #include <array>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <stdexcept>
 #include <utility>
@@ -10,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "storage/mysql/json_document.h"
 
 namespace ecocase::storage::mysql {
 namespace {
@@ -31,7 +31,15 @@ using domain::PenaltyItem;
 using domain::Recusal;
 using domain::ReviewRecord;
 using domain::Service;
-using nlohmann::json;
+using json_document::BadDocument;
+using json_document::Flag;
+using json_document::Int;
+using json_document::json;
+using json_document::ListOf;
+using json_document::Micros;
+using json_document::OptionalOf;
+using json_document::Text;
+using json_document::TimeOf;
 
 constexpr absl::string_view kUnspecified = "UNSPECIFIED";
 
@@ -43,12 +51,6 @@ constexpr std::array<absl::string_view, 3> kApprovalNames = {"UNSPECIFIED", "HEA
                                                              "COLLECTIVE_DISCUSSION"};
 constexpr std::array<absl::string_view, 3> kDecisionNames = {"UNSPECIFIED", "PENALTY",
                                                              "NO_PENALTY"};
-
-// What FromDocument reports as DATA_LOSS.
-class BadDocument : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
 
 template <typename Enum, size_t N>
 std::string Named(Enum value, const std::array<absl::string_view, N>& names) {
@@ -66,15 +68,8 @@ std::optional<Enum> FromNames(absl::string_view name,
 }
 
 std::string Day(absl::CivilDay day) { return absl::FormatCivilTime(day); }
-int64_t Micros(absl::Time t) { return absl::ToUnixMicros(t); }
 
 // ---- Reading: every accessor throws (json::exception or BadDocument) on a bad field ----
-
-std::string Text(const json& j, const char* key) { return j.at(key).get<std::string>(); }
-bool Flag(const json& j, const char* key) { return j.at(key).get<bool>(); }
-int64_t Int(const json& j, const char* key) { return j.at(key).get<int64_t>(); }
-
-absl::Time TimeOf(const json& j, const char* key) { return absl::FromUnixMicros(Int(j, key)); }
 
 absl::CivilDay DayOf(const json& j, const char* key) {
   const std::string text = Text(j, key);
@@ -86,7 +81,7 @@ absl::CivilDay DayOf(const json& j, const char* key) {
 }
 
 std::optional<absl::CivilDay> OptionalDayOf(const json& j, const char* key) {
-  if (!j.contains(key) || j.at(key).is_null()) return std::nullopt;
+  if (!json_document::Present(j, key)) return std::nullopt;
   return DayOf(j, key);
 }
 
@@ -111,26 +106,6 @@ Enum EnumOf(const json& j, const char* key, const std::array<absl::string_view, 
   std::optional<Enum> value = FromNames<Enum>(name, names);
   if (!value.has_value()) throw BadDocument(absl::StrCat("unknown ", key, " '", name, "'"));
   return *value;
-}
-
-// The array at `key`, each element read by `read`.
-template <typename T, typename Read>
-std::vector<T> ListOf(const json& j, const char* key, Read read) {
-  const json& array = j.at(key);
-  if (!array.is_array()) throw BadDocument(absl::StrCat(key, " is not an array"));
-  std::vector<T> values;
-  values.reserve(array.size());
-  for (const json& element : array) values.push_back(read(element));
-  return values;
-}
-
-// The object at `key` read by `read`; nullopt when absent or null.
-template <typename T, typename Read>
-std::optional<T> OptionalOf(const json& j, const char* key, Read read) {
-  if (!j.contains(key) || j.at(key).is_null()) return std::nullopt;
-  const json& object = j.at(key);
-  if (!object.is_object()) throw BadDocument(absl::StrCat(key, " is not an object"));
-  return read(object);
 }
 
 // ---- The records, both ways ----
@@ -412,19 +387,8 @@ void ReadDocument(const json& doc, EnforcementCase& c) {
 std::string ToDocument(const EnforcementCase& c) { return DocumentJson(c).dump(); }
 
 absl::Status FromDocument(const std::string& document, EnforcementCase& c) {
-  const json doc = json::parse(document, /*cb=*/nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded()) {
-    return absl::DataLossError(
-        absl::StrCat(c.ResourceName(), " has a document that is not valid JSON"));
-  }
-  try {
-    ReadDocument(doc, c);
-  } catch (const json::exception& e) {
-    return absl::DataLossError(absl::StrCat(c.ResourceName(), " has a bad document: ", e.what()));
-  } catch (const BadDocument& e) {
-    return absl::DataLossError(absl::StrCat(c.ResourceName(), " has a bad document: ", e.what()));
-  }
-  return absl::OkStatus();
+  return json_document::ReadJsonDocument(document, c.ResourceName(),
+                                         [&](const json& doc) { ReadDocument(doc, c); });
 }
 
 }  // namespace ecocase::storage::mysql

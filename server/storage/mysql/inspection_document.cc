@@ -1,6 +1,5 @@
 #include "storage/mysql/inspection_document.h"
 
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <stdexcept>
 #include <utility>
@@ -8,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "storage/mysql/json_document.h"
 
 namespace ecocase::storage::mysql {
 namespace {
@@ -17,37 +17,18 @@ using domain::InspectionOfficer;
 using domain::InspectionRecord;
 using domain::PartySignature;
 using domain::SignatureRefusal;
-using nlohmann::json;
+using json_document::BadDocument;
+using json_document::Flag;
+using json_document::Int;
+using json_document::json;
+using json_document::ListOf;
+using json_document::Micros;
+using json_document::OptionalOf;
+using json_document::Present;
+using json_document::Text;
+using json_document::TimeOf;
 
 constexpr absl::string_view kUnspecified = "UNSPECIFIED";
-
-// What FromInspectionDocument reports as DATA_LOSS.
-class BadDocument : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
-int64_t Micros(absl::Time t) { return absl::ToUnixMicros(t); }
-
-// Every reader throws (json::exception or BadDocument) on a missing or mistyped field.
-std::string Text(const json& j, const char* key) { return j.at(key).get<std::string>(); }
-bool Flag(const json& j, const char* key) { return j.at(key).get<bool>(); }
-int64_t Int(const json& j, const char* key) { return j.at(key).get<int64_t>(); }
-absl::Time TimeOf(const json& j, const char* key) { return absl::FromUnixMicros(Int(j, key)); }
-
-bool Present(const json& j, const char* key) { return j.contains(key) && !j.at(key).is_null(); }
-
-const json& ObjectAt(const json& j, const char* key) {
-  const json& object = j.at(key);
-  if (!object.is_object()) throw BadDocument(absl::StrCat(key, " is not an object"));
-  return object;
-}
-
-const json& ArrayAt(const json& j, const char* key) {
-  const json& array = j.at(key);
-  if (!array.is_array()) throw BadDocument(absl::StrCat(key, " is not an array"));
-  return array;
-}
 
 json OfficerJson(const InspectionOfficer& o) {
   json officer = {{"username", o.username},
@@ -128,25 +109,19 @@ void ReadDocument(const json& doc, InspectionRecord& r) {
   r.end_time = TimeOf(doc, "end_time");
   r.findings = Text(doc, "findings");
   r.signed_by = Text(doc, "signed_by");
-  r.officers.clear();
-  for (const json& o : ArrayAt(doc, "officers")) r.officers.push_back(ReadOfficer(o));
-  r.evidence.clear();
-  for (const json& e : ArrayAt(doc, "evidence")) r.evidence.push_back(ReadEvidence(e));
-  r.party_signature.reset();
-  if (Present(doc, "party_signature")) {
-    const json& s = ObjectAt(doc, "party_signature");
-    r.party_signature = PartySignature{Text(s, "name"), TimeOf(s, "time")};
-  }
-  r.refusal.reset();
-  if (Present(doc, "refusal")) {
-    const json& x = ObjectAt(doc, "refusal");
+  r.officers = ListOf<InspectionOfficer>(doc, "officers", ReadOfficer);
+  r.evidence = ListOf<AttachedEvidence>(doc, "evidence", ReadEvidence);
+  r.party_signature = OptionalOf<PartySignature>(doc, "party_signature", [](const json& s) {
+    return PartySignature{Text(s, "name"), TimeOf(s, "time")};
+  });
+  r.refusal = OptionalOf<SignatureRefusal>(doc, "refusal", [](const json& x) {
     SignatureRefusal refusal;
     refusal.witness_name = Text(x, "witness_name");
     refusal.witness_note = Text(x, "witness_note");
     refusal.note = Text(x, "note");
     refusal.time = TimeOf(x, "time");
-    r.refusal = std::move(refusal);
-  }
+    return refusal;
+  });
 }
 
 }  // namespace
@@ -156,21 +131,8 @@ std::string ToInspectionDocument(const InspectionRecord& record) {
 }
 
 absl::Status FromInspectionDocument(const std::string& document, InspectionRecord& record) {
-  const json doc = json::parse(document, /*cb=*/nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded()) {
-    return absl::DataLossError(
-        absl::StrCat(record.ResourceName(), " has a document that is not valid JSON"));
-  }
-  try {
-    ReadDocument(doc, record);
-  } catch (const json::exception& e) {
-    return absl::DataLossError(
-        absl::StrCat(record.ResourceName(), " has a bad document: ", e.what()));
-  } catch (const BadDocument& e) {
-    return absl::DataLossError(
-        absl::StrCat(record.ResourceName(), " has a bad document: ", e.what()));
-  }
-  return absl::OkStatus();
+  return json_document::ReadJsonDocument(document, record.ResourceName(),
+                                         [&](const json& doc) { ReadDocument(doc, record); });
 }
 
 }  // namespace ecocase::storage::mysql

@@ -37,10 +37,7 @@ absl::Time At(std::string_view rfc3339) {
   return t;
 }
 
-std::string ReasonOf(const absl::Status& status) {
-  const auto reason = status.GetPayload(common::kReasonPayload);
-  return reason ? std::string(*reason) : "";
-}
+using common::ReasonOf;
 
 class CaseClockTest : public ::testing::Test {
  protected:

@@ -47,10 +47,7 @@ constexpr SlaLimit Hours(int n) { return {.amount = n, .unit = SlaUnit::kHours};
 constexpr SlaLimit WorkingDays(int n) { return {.amount = n, .unit = SlaUnit::kWorkingDays}; }
 constexpr SlaLimit CalendarDays(int n) { return {.amount = n, .unit = SlaUnit::kCalendarDays}; }
 
-std::string ReasonOf(const absl::Status& status) {
-  const auto reason = status.GetPayload(common::kReasonPayload);
-  return reason ? std::string(*reason) : "";
-}
+using common::ReasonOf;
 
 SlaPolicy MustParse(std::string_view text) {
   absl::StatusOr<SlaPolicy> policy = ParseSlaPolicy(text);

@@ -33,10 +33,7 @@ std::string FieldOf(const absl::Status& s) {
   auto field = s.GetPayload(common::kFieldPayload);
   return field ? std::string(*field) : "";
 }
-std::string ReasonOf(const absl::Status& s) {
-  auto reason = s.GetPayload(common::kReasonPayload);
-  return reason ? std::string(*reason) : "";
-}
+using common::ReasonOf;
 
 // A complaint about smoke from a plant in 解放区 (410802), phoned in to 12369.
 Complaint NewComplaint(int64_t id = 1) {

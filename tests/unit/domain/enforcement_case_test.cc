@@ -30,10 +30,7 @@ std::string FieldOf(const absl::Status& s) {
   auto field = s.GetPayload(common::kFieldPayload);
   return field ? std::string(*field) : "";
 }
-std::string ReasonOf(const absl::Status& s) {
-  auto reason = s.GetPayload(common::kReasonPayload);
-  return reason ? std::string(*reason) : "";
-}
+using common::ReasonOf;
 
 CaseOfficer Officer(const std::string& username, absl::CivilDay expiry) {
   return CaseOfficer{username, "豫环执" + username, expiry};

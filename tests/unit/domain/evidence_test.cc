@@ -41,10 +41,7 @@ template <typename T>
 std::optional<T> ValueOf(const absl::StatusOr<T>& s) {
   return s.ok() ? std::optional<T>(*s) : std::nullopt;
 }
-std::string ReasonOf(const absl::Status& s) {
-  auto reason = s.GetPayload(common::kReasonPayload);
-  return reason ? std::string(*reason) : "";
-}
+using common::ReasonOf;
 
 // A photo of a bypass pipe taken during an inspection.
 EvidenceItem Photo() {

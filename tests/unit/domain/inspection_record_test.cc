@@ -35,10 +35,7 @@ std::string FieldOf(const absl::Status& s) {
   auto field = s.GetPayload(common::kFieldPayload);
   return field ? std::string(*field) : "";
 }
-std::string ReasonOf(const absl::Status& s) {
-  auto reason = s.GetPayload(common::kReasonPayload);
-  return reason ? std::string(*reason) : "";
-}
+using common::ReasonOf;
 
 InspectionOfficer Officer(const std::string& username, const std::string& name,
                           const std::string& certificate) {
