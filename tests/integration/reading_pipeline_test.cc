@@ -1,10 +1,13 @@
 // The storage half of ingestion against the real database: device lookup for the doors,
 // idempotent multi-row inserts, the batching writer under concurrent submitters, and
 // retention by monthly partitions.
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <limits>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -14,17 +17,19 @@
 #include "storage/mysql/connection_pool.h"
 #include "storage/mysql/migrations.h"
 #include "storage/mysql/mysql_reading_repository.h"
+#include "storage/mysql/sql_time.h"
+#include "storage/mysql/transaction.h"
 #include "testing/status_matchers.h"
 #include "testing/test_database.h"
 
 namespace ecocase {
 namespace {
 
-using ::ecocase::testing::IsOk;
-using ::ecocase::testing::TestSchema;
 using domain::monitoring::Reading;
 using domain::monitoring::ReadingKind;
 using domain::monitoring::ReadingSource;
+using ::ecocase::testing::IsOk;
+using ::ecocase::testing::TestSchema;
 using storage::ReadingRow;
 using ::testing::Contains;
 using ::testing::ElementsAre;
@@ -132,6 +137,91 @@ TEST_F(ReadingPipelineTest, InsertCountsNewRowsAndIgnoresStoredKeys) {
   EXPECT_EQ(Count("mn = 'B1'"), 1234);
 }
 
+// Rows travel as SQL literals (sql_literal.h): every double must come back bit for bit, read
+// here through the binary protocol, and absent values as NULL.
+TEST_F(ReadingPipelineTest, StoredValuesReadBackExactlyAsSent) {
+  const absl::Time t = At(2026, 11, 29, 9, 0);
+  const std::vector<double> values = {0.1,
+                                      1.0 / 3.0,
+                                      -123456.789012345,
+                                      1e-300,
+                                      std::numeric_limits<double>::min(),
+                                      std::numeric_limits<double>::max(),
+                                      0.0};
+  std::vector<ReadingRow> rows;
+  for (size_t i = 0; i < values.size(); ++i) {
+    rows.push_back(Row("C1", "a21026", t + absl::Seconds(static_cast<int>(i)), values[i]));
+  }
+  rows[0].reading.min_value = 2.5e-7;
+  rows[0].reading.max_value = 9.87654321e12;
+  rows[0].reading.cou = 12.25;
+  rows[0].reading.zs_value = 7.0 / 11.0;
+  rows[0].reading.flag = std::string(1, 'D');  // not = "D": GCC 12 warns -Wrestrict falsely
+  rows[0].reading.backfilled = true;
+  rows[0].receive_time = t + absl::Microseconds(1234567);
+  ASSERT_EQ(NewRows(rows), static_cast<int64_t>(rows.size()));
+
+  std::vector<double> stored;
+  ASSERT_THAT(
+      storage::mysql::RunWithConnection(
+          *pool_, "read_back",
+          [&](sql::Connection& conn) -> absl::Status {
+            stored.clear();
+            auto all = storage::mysql::Prepare(
+                conn, "SELECT value FROM reading WHERE mn = ? ORDER BY data_time");
+            all->setString(1, "C1");
+            std::unique_ptr<sql::ResultSet> rs(all->executeQuery());
+            while (rs->next()) stored.push_back(rs->getDouble(1));
+
+            auto first = storage::mysql::Prepare(
+                conn,
+                "SELECT min_value, max_value, cou, zs_value, flag, backfilled, receive_time "
+                "FROM reading WHERE mn = ? AND data_time = ?");
+            first->setString(1, "C1");
+            first->setString(2, "2026-11-29 09:00:00");
+            std::unique_ptr<sql::ResultSet> one(first->executeQuery());
+            EXPECT_TRUE(one->next());
+            EXPECT_EQ(one->getDouble(1), 2.5e-7);
+            EXPECT_EQ(one->getDouble(2), 9.87654321e12);
+            EXPECT_EQ(one->getDouble(3), 12.25);
+            EXPECT_EQ(one->getDouble(4), 7.0 / 11.0);
+            EXPECT_EQ(one->getString(5), "D");
+            EXPECT_TRUE(one->getBoolean(6));
+            EXPECT_EQ(one->getString(7),
+                      storage::mysql::FormatSqlTime(t + absl::Microseconds(1234567)));
+            return absl::OkStatus();
+          }),
+      IsOk());
+  EXPECT_EQ(stored, values);
+  EXPECT_EQ(Count("mn = 'C1' AND min_value IS NULL AND cou IS NULL AND flag = 'N'"),
+            static_cast<int64_t>(values.size()) - 1);
+}
+
+// device_activity.last_seen follows each device, rewritten at most every kLastSeenRefresh
+// (a station sending many packets a second does not rewrite it with each).
+TEST_F(ReadingPipelineTest, LastSeenFollowsEachDeviceWithinTheRefreshInterval) {
+  const absl::Time t = At(2026, 11, 29, 10, 0);
+  auto last_seen = [&](const std::string& mn) {
+    return schema_->QueryString(
+        absl::StrCat("SELECT last_seen FROM device_activity WHERE mn = '", mn, "'"));
+  };
+  auto at = [&](const std::string& mn, absl::Duration received) {
+    ReadingRow row = Row(mn, "a21026", t, 1);
+    row.reading.data_time = t + received - absl::Seconds(3);
+    row.receive_time = t + received;
+    return row;
+  };
+  ASSERT_EQ(NewRows({at("D1", absl::Seconds(0)), at("D2", absl::Seconds(0))}), 2);
+  EXPECT_EQ(last_seen("D1"), "2026-11-29 10:00:00.000000");
+  EXPECT_EQ(last_seen("D2"), "2026-11-29 10:00:00.000000");
+
+  ASSERT_EQ(NewRows({at("D1", absl::Seconds(4)), at("D2", absl::Seconds(12))}), 2);
+  EXPECT_EQ(last_seen("D1"), "2026-11-29 10:00:00.000000");  // 4 s is within the interval
+  EXPECT_EQ(last_seen("D2"), "2026-11-29 10:00:12.000000");
+  ASSERT_EQ(NewRows({at("D1", storage::mysql::MysqlReadingRepository::kLastSeenRefresh)}), 1);
+  EXPECT_EQ(last_seen("D1"), "2026-11-29 10:00:10.000000");
+}
+
 TEST_F(ReadingPipelineTest, WriterAcknowledgesEverySubmissionOnceCommitted) {
   ingest::ReadingWriterOptions options;
   options.max_batch_rows = 300;
@@ -152,8 +242,8 @@ TEST_F(ReadingPipelineTest, WriterAcknowledgesEverySubmissionOnceCommitted) {
         // Threads 0 and 1 send the same readings: concurrent duplicates.
         int device = th == 1 ? 0 : th;
         for (int r = 0; r < kRows; ++r) {
-          rows.push_back(Row(absl::StrCat("DEV", device), "a21026",
-                             t0 + absl::Seconds(s * kRows + r), r));
+          rows.push_back(
+              Row(absl::StrCat("DEV", device), "a21026", t0 + absl::Seconds(s * kRows + r), r));
         }
         absl::Status queued = writer.Submit(std::move(rows), [&](absl::Status st) {
           if (st.ok()) {
@@ -188,11 +278,11 @@ TEST_F(ReadingPipelineTest, WriterAcknowledgesEverySubmissionOnceCommitted) {
 }
 
 TEST_F(ReadingPipelineTest, RetentionDropsWholeExpiredMonthsAndAddsMonthsAhead) {
-  ASSERT_THAT(repo_->Insert({Row("A", "a21026", At(2024, 12, 31, 23), 1),
-                             Row("A", "a21026", At(2025, 3, 10), 2),
-                             Row("A", "a21026", At(2025, 7, 1), 3),
-                             Row("A", "a21026", At(2029, 1, 5), 4)}),
-              IsOk());
+  ASSERT_THAT(
+      repo_->Insert({Row("A", "a21026", At(2024, 12, 31, 23), 1),
+                     Row("A", "a21026", At(2025, 3, 10), 2), Row("A", "a21026", At(2025, 7, 1), 3),
+                     Row("A", "a21026", At(2029, 1, 5), 4)}),
+      IsOk());
   // Five years after mid-June 2025: January to May 2025 are wholly expired.
   auto dropped = repo_->MaintainPartitions(At(2030, 6, 15), absl::Hours(24 * 365 * 5), 3);
   ASSERT_THAT(dropped, IsOk());

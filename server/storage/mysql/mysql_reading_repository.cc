@@ -3,6 +3,7 @@
 #include <cppconn/datatype.h>
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
+#include <cppconn/statement.h>
 
 #include <algorithm>
 #include <map>
@@ -19,6 +20,7 @@
 #include "storage/mysql/evaluation_requests.h"
 #include "storage/mysql/reading_columns.h"
 #include "storage/mysql/scope_sql.h"
+#include "storage/mysql/sql_literal.h"
 #include "storage/mysql/sql_time.h"
 #include "storage/mysql/transaction.h"
 
@@ -41,92 +43,105 @@ constexpr absl::string_view kFindDeviceSql =
     "WHERE d.mn = ?";
 
 // ---------------------------------------------------------------------------------------
-// Inserts. One statement of up to kRowsPerStatement rows; a batch larger than that runs
-// several in the same transaction. 14 parameters a row keeps a full statement at 7,000
-// placeholders, well under the protocol's 65,535.
+// Inserts: literal rows in SQL text (sql_literal.h says why), up to kRowsPerStatement a
+// statement, several statements of a large batch in one transaction. A row is at most
+// about 250 bytes, so a statement stays far below max_allowed_packet (16 MiB by default).
 
-constexpr int kRowsPerStatement = 500;
+constexpr size_t kRowsPerStatement = 1000;
 constexpr absl::string_view kInsertHead =
     "INSERT INTO reading (mn, pollutant, kind, data_time, outlet_id, value, min_value, "
     "max_value, cou, zs_value, flag, backfilled, source, receive_time) VALUES ";
-constexpr absl::string_view kInsertRow = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 // A natural key already stored keeps its first value: re-sent and back-filled readings are
 // no-ops, and the affected-row count is the number of new rows.
 constexpr absl::string_view kInsertTail = " ON DUPLICATE KEY UPDATE mn = mn";
 
-std::string InsertSql(int rows) {
-  std::string sql(kInsertHead);
-  sql.reserve(kInsertHead.size() + rows * (kInsertRow.size() + 1) + kInsertTail.size());
-  for (int i = 0; i < rows; ++i) {
-    if (i > 0) sql.push_back(',');
-    sql.append(kInsertRow.data(), kInsertRow.size());
-  }
-  sql.append(kInsertTail.data(), kInsertTail.size());
-  return sql;
-}
-
-// Whole seconds: the column is DATETIME, and the natural key must not depend on rounding.
-std::string FormatDataTime(absl::Time t) {
-  return absl::FormatTime("%Y-%m-%d %H:%M:%S", t, absl::UTCTimeZone());
-}
-
-void SetOptionalDouble(sql::PreparedStatement& stmt, int index, const std::optional<double>& v) {
-  if (v.has_value()) {
-    stmt.setDouble(index, *v);
-  } else {
-    stmt.setNull(index, sql::DataType::DOUBLE);
-  }
-}
-
-int BindRow(sql::PreparedStatement& stmt, int index, const ReadingRow& row) {
+// Appends "(mn, pollutant, ...)" of one row; false if a value has no literal (not finite,
+// which the domain's reading checks never let through).
+bool AppendRow(std::string& sql, const ReadingRow& row) {
   const Reading& r = row.reading;
-  stmt.setString(index++, r.mn);
-  stmt.setString(index++, r.pollutant);
-  stmt.setInt(index++, static_cast<int>(r.kind));
-  stmt.setString(index++, FormatDataTime(r.data_time));
-  stmt.setInt64(index++, row.outlet_id);
-  SetOptionalDouble(stmt, index++, r.value);
-  SetOptionalDouble(stmt, index++, r.min_value);
-  SetOptionalDouble(stmt, index++, r.max_value);
-  SetOptionalDouble(stmt, index++, r.cou);
-  SetOptionalDouble(stmt, index++, r.zs_value);
-  stmt.setString(index++, r.flag);
-  stmt.setBoolean(index++, r.backfilled);
-  stmt.setInt(index++, static_cast<int>(row.source));
-  stmt.setString(index++, FormatSqlTime(row.receive_time));
-  return index;
+  sql.push_back('(');
+  AppendSqlString(sql, r.mn);
+  sql.push_back(',');
+  AppendSqlString(sql, r.pollutant);
+  absl::StrAppend(&sql, ",", static_cast<int>(r.kind), ",");
+  AppendSqlDateTime(sql, r.data_time);
+  absl::StrAppend(&sql, ",", row.outlet_id);
+  for (const std::optional<double>* v :
+       {&r.value, &r.min_value, &r.max_value, &r.cou, &r.zs_value}) {
+    sql.push_back(',');
+    if (!AppendSqlDouble(sql, *v)) return false;
+  }
+  sql.push_back(',');
+  AppendSqlString(sql, r.flag);
+  absl::StrAppend(&sql, ",", r.backfilled ? 1 : 0, ",", static_cast<int>(row.source), ",");
+  AppendSqlDateTimeMicros(sql, row.receive_time);
+  sql.push_back(')');
+  return true;
+}
+
+// The INSERT statements of `rows` (in their order), or INVALID_ARGUMENT naming the first
+// row that has a value with no literal.
+absl::StatusOr<std::vector<std::string>> InsertStatements(
+    const std::vector<const ReadingRow*>& rows) {
+  std::vector<std::string> statements;
+  for (size_t first = 0; first < rows.size(); first += kRowsPerStatement) {
+    const size_t last = std::min(rows.size(), first + kRowsPerStatement);
+    std::string sql(kInsertHead);
+    sql.reserve(kInsertHead.size() + (last - first) * 200 + kInsertTail.size());
+    for (size_t i = first; i < last; ++i) {
+      if (i > first) sql.push_back(',');
+      if (!AppendRow(sql, *rows[i])) {
+        const Reading& r = rows[i]->reading;
+        return absl::InvalidArgumentError(absl::StrCat("reading ", r.mn, " ", r.pollutant, " ",
+                                                       absl::FormatTime(r.data_time),
+                                                       " has a value that is not a finite number"));
+      }
+    }
+    sql.append(kInsertTail.data(), kInsertTail.size());
+    statements.push_back(std::move(sql));
+  }
+  return statements;
 }
 
 // ---------------------------------------------------------------------------------------
 // What an insert tells the evaluation: when each device was last heard from (for
 // DEVICE_OFFLINE), and which already finished hours got data late and must be judged again.
 
-void RecordActivity(sql::Connection& conn, const std::vector<const ReadingRow*>& rows) {
-  std::map<std::string, absl::Time> last_seen;
+struct BatchActivity {
+  std::map<std::string, absl::Time> last_seen;  // latest receive time per MN
   OutletHours late_hours;
-  absl::Time now = absl::InfinitePast();
+  absl::Time now = absl::InfinitePast();  // the latest receive time
+};
+
+BatchActivity ActivityOf(const std::vector<const ReadingRow*>& rows) {
+  BatchActivity a;
   for (const ReadingRow* row : rows) {
-    absl::Time& seen = last_seen.try_emplace(row->reading.mn, row->receive_time).first->second;
+    absl::Time& seen = a.last_seen.try_emplace(row->reading.mn, row->receive_time).first->second;
     seen = std::max(seen, row->receive_time);
-    now = std::max(now, row->receive_time);
+    a.now = std::max(a.now, row->receive_time);
     const absl::Time hour = common::RegulatoryHourStart(row->reading.data_time);
     if (hour < common::RegulatoryHourStart(row->receive_time)) {
-      late_hours.emplace(row->outlet_id, hour);
+      a.late_hours.emplace(row->outlet_id, hour);
     }
   }
-  // One statement for the batch's devices: the writer's throughput must not pay per MN.
+  return a;
+}
+
+// One statement for the batch's devices: the writer's throughput must not pay per MN.
+void WriteLastSeen(sql::Connection& conn, const std::map<std::string, absl::Time>& last_seen) {
+  if (last_seen.empty()) return;
   std::string sql = "INSERT INTO device_activity (mn, last_seen) VALUES ";
-  for (size_t i = 0; i < last_seen.size(); ++i) absl::StrAppend(&sql, i ? ",(?,?)" : "(?,?)");
-  absl::StrAppend(&sql, " ON DUPLICATE KEY UPDATE last_seen = GREATEST(last_seen, "
-                        "VALUES(last_seen))");
-  auto seen = Prepare(conn, sql);
-  int index = 1;
+  bool first = true;
   for (const auto& [mn, t] : last_seen) {
-    seen->setString(index++, mn);
-    seen->setString(index++, FormatSqlTime(t));
+    sql.append(first ? "(" : ",(");
+    first = false;
+    AppendSqlString(sql, mn);
+    sql.push_back(',');
+    AppendSqlDateTimeMicros(sql, t);
+    sql.push_back(')');
   }
-  seen->executeUpdate();
-  RequestEvaluation(conn, late_hours, now);
+  sql.append(" ON DUPLICATE KEY UPDATE last_seen = GREATEST(last_seen, VALUES(last_seen))");
+  ExecuteStatement(conn, sql);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -149,6 +164,11 @@ constexpr absl::string_view kListWhere =
 // Bounds the DATETIME column can hold, for open-ended ranges.
 constexpr absl::string_view kMinDataTime = "1000-01-01 00:00:00";
 constexpr absl::string_view kMaxDataTime = "9999-12-31 23:59:59";
+
+// Whole seconds: the column is DATETIME, and the natural key must not depend on rounding.
+std::string FormatDataTime(absl::Time t) {
+  return absl::FormatTime("%Y-%m-%d %H:%M:%S", t, absl::UTCTimeZone());
+}
 
 std::string BoundTime(absl::Time t, absl::string_view open) {
   if (t == absl::InfinitePast() || t == absl::InfiniteFuture()) return std::string(open);
@@ -194,9 +214,8 @@ absl::StatusOr<DeviceProfile> ProfileFromColumns(const std::string& version,
   auto keys = domain::Sm4KeysFromText(sm4_keys);
   if (!v || !s || !c || !e || !keys) {
     // Never the key text: it is secret.
-    return absl::DataLossError(absl::StrCat("device profile columns hold unknown values: ",
-                                            version, " ", strictness, " ", crc_mode, " ",
-                                            encryption));
+    return absl::DataLossError(absl::StrCat("device profile columns hold unknown values: ", version,
+                                            " ", strictness, " ", crc_mode, " ", encryption));
   }
   DeviceProfile p;
   p.version = *v;
@@ -249,31 +268,25 @@ absl::StatusOr<int64_t> MysqlReadingRepository::Insert(const std::vector<Reading
   std::sort(ordered.begin(), ordered.end(),
             [&](const ReadingRow* a, const ReadingRow* b) { return key(a) < key(b); });
 
+  // Built before the transaction: a retry sends the same text, and no connection waits.
+  ECOCASE_ASSIGN_OR_RETURN(std::vector<std::string> statements, InsertStatements(ordered));
+  // What the insert tells the evaluation: when each device was last heard from (for
+  // DEVICE_OFFLINE), and which finished hours got data late and must be judged again.
+  const BatchActivity activity = ActivityOf(ordered);
+  const std::map<std::string, absl::Time> last_seen = last_seen_.ToWrite(activity.last_seen);
   int64_t inserted = 0;
   ECOCASE_RETURN_IF_ERROR(
       RunInTransaction(pool_, "insert_readings", [&](sql::Connection& conn) -> absl::Status {
         inserted = 0;
-        std::unique_ptr<sql::PreparedStatement> full;
-        size_t next = 0;
-        while (next < ordered.size()) {
-          size_t n = std::min<size_t>(kRowsPerStatement, ordered.size() - next);
-          std::unique_ptr<sql::PreparedStatement> tail;
-          sql::PreparedStatement* stmt;
-          if (n == kRowsPerStatement) {
-            if (!full) full = Prepare(conn, InsertSql(kRowsPerStatement));
-            stmt = full.get();
-          } else {
-            tail = Prepare(conn, InsertSql(static_cast<int>(n)));
-            stmt = tail.get();
-          }
-          int index = 1;
-          for (size_t i = 0; i < n; ++i) index = BindRow(*stmt, index, *ordered[next + i]);
-          inserted += stmt->executeUpdate();
-          next += n;
+        std::unique_ptr<sql::Statement> stmt(conn.createStatement());
+        for (const std::string& sql : statements) {
+          inserted += stmt->executeUpdate(sql::SQLString(sql.data(), sql.size()));
         }
-        RecordActivity(conn, ordered);
+        WriteLastSeen(conn, last_seen);
+        RequestEvaluation(conn, activity.late_hours, activity.now);
         return absl::OkStatus();
       }));
+  last_seen_.Written(last_seen);
   return inserted;
 }
 

@@ -1,0 +1,58 @@
+#include "storage/mysql/sql_literal.h"
+
+#include <charconv>
+#include <cmath>
+
+#include "absl/strings/str_format.h"
+#include "storage/mysql/sql_time.h"
+
+namespace ecocase::storage::mysql {
+
+void AppendSqlString(std::string& out, absl::string_view text) {
+  out.push_back('\'');
+  for (char c : text) {
+    switch (c) {
+      case '\0': out.append("\\0"); break;
+      case '\n': out.append("\\n"); break;
+      case '\r': out.append("\\r"); break;
+      case '\\': out.append("\\\\"); break;
+      case '\'': out.append("\\'"); break;
+      case '"': out.append("\\\""); break;
+      case '\x1a': out.append("\\Z"); break;
+      default: out.push_back(c);
+    }
+  }
+  out.push_back('\'');
+}
+
+bool AppendSqlDouble(std::string& out, const std::optional<double>& value) {
+  if (!value.has_value()) {
+    out.append("NULL");
+    return true;
+  }
+  if (!std::isfinite(*value)) return false;
+  char buffer[32];
+  // Scientific and shortest: "1.5e+00" is a DOUBLE literal; "1.5" would be DECIMAL.
+  auto [end, error] =
+      std::to_chars(buffer, buffer + sizeof buffer, *value, std::chars_format::scientific);
+  if (error != std::errc()) return false;
+  out.append(buffer, end);
+  return true;
+}
+
+void AppendSqlDateTime(std::string& out, absl::Time t) {
+  const absl::CivilSecond c = absl::ToCivilSecond(t, absl::UTCTimeZone());
+  absl::StrAppendFormat(&out, "'%04d-%02d-%02d %02d:%02d:%02d'", c.year(), c.month(), c.day(),
+                        c.hour(), c.minute(), c.second());
+}
+
+void AppendSqlDateTimeMicros(std::string& out, absl::Time t) {
+  const absl::Time micros = TruncateToMicros(t);
+  const absl::TimeZone::CivilInfo info = absl::UTCTimeZone().At(micros);
+  const absl::CivilSecond& c = info.cs;
+  absl::StrAppendFormat(&out, "'%04d-%02d-%02d %02d:%02d:%02d.%06d'", c.year(), c.month(), c.day(),
+                        c.hour(), c.minute(), c.second(),
+                        absl::ToInt64Microseconds(info.subsecond));
+}
+
+}  // namespace ecocase::storage::mysql
