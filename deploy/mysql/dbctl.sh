@@ -11,6 +11,11 @@
 # (db.env is mode 0600: it holds the password of the ecocase account).
 # stdout carries only the KEY=VALUE lines of db.env, so callers can eval them;
 # all progress goes to stderr.
+#
+# Environment (read at every start):
+#   DBCTL_BUFFER_POOL   innodb_buffer_pool_size (default 128M: enough for tests and the demo)
+#   DBCTL_REDO_LOG      innodb_log_file_size (default 96M, MariaDB's own); a production-sized
+#                       pair is what tests/bench/run.sh uses
 set -euo pipefail
 
 readonly READY_TIMEOUT=60   # seconds to wait for a started server to answer
@@ -134,7 +139,8 @@ character-set-server = utf8mb4
 collation-server = utf8mb4_unicode_ci
 # Same durability as production: every commit reaches the disk.
 innodb_flush_log_at_trx_commit = 1
-innodb_buffer_pool_size = 128M
+innodb_buffer_pool_size = ${DBCTL_BUFFER_POOL:-128M}
+innodb_log_file_size = ${DBCTL_REDO_LOG:-96M}
 max_connections = 500
 skip-log-bin
 
