@@ -193,8 +193,18 @@ TEST_F(ReadingPipelineTest, StoredValuesReadBackExactlyAsSent) {
           }),
       IsOk());
   EXPECT_EQ(stored, values);
-  EXPECT_EQ(Count("mn = 'C1' AND min_value IS NULL AND cou IS NULL AND flag = 'N'"),
+  EXPECT_EQ(Count("mn = 'C1' AND min_value IS NULL AND cou IS NULL AND flag = 'N' "
+                  "AND NOT backfilled"),
             static_cast<int64_t>(values.size()) - 1);
+
+  // A statement whose rows have no min, max, cou, ZS, flag or back-fill leaves those columns
+  // out: the defaults are stored.
+  ASSERT_EQ(NewRows({Row("C2", "a21026", t, 4.75)}), 1);
+  EXPECT_EQ(Count("mn = 'C2' AND value = 4.75 AND min_value IS NULL AND max_value IS NULL "
+                  "AND cou IS NULL AND zs_value IS NULL AND flag = 'N' AND NOT backfilled "
+                  "AND data_time = '2026-11-29 09:00:00' "
+                  "AND receive_time = '2026-11-29 09:00:03.000000'"),
+            1);
 }
 
 // device_activity.last_seen follows each device, rewritten at most every kLastSeenRefresh

@@ -6,6 +6,8 @@
 #include <cppconn/statement.h>
 
 #include <algorithm>
+#include <array>
+#include <iterator>
 #include <map>
 #include <tuple>
 
@@ -14,6 +16,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/types/span.h"
 #include "common/regulatory_time.h"
 #include "common/status_macros.h"
 #include "domain/enterprise.h"
@@ -48,33 +51,77 @@ constexpr absl::string_view kFindDeviceSql =
 // about 250 bytes, so a statement stays far below max_allowed_packet (16 MiB by default).
 
 constexpr size_t kRowsPerStatement = 1000;
-constexpr absl::string_view kInsertHead =
-    "INSERT INTO reading (mn, pollutant, kind, data_time, outlet_id, value, min_value, "
-    "max_value, cou, zs_value, flag, backfilled, source, receive_time) VALUES ";
 // A natural key already stored keeps its first value: re-sent and back-filled readings are
 // no-ops, and the affected-row count is the number of new rows.
 constexpr absl::string_view kInsertTail = " ON DUPLICATE KEY UPDATE mn = mn";
 
-// Appends "(mn, pollutant, ...)" of one row; false if a value has no literal (not finite,
-// which the domain's reading checks never let through).
-bool AppendRow(std::string& sql, const ReadingRow& row) {
+using OptionalValue = std::optional<double> Reading::*;
+struct OptionalColumn {
+  absl::string_view name;
+  OptionalValue value;
+};
+constexpr OptionalColumn kOptionalColumns[] = {{"value", &Reading::value},
+                                               {"min_value", &Reading::min_value},
+                                               {"max_value", &Reading::max_value},
+                                               {"cou", &Reading::cou},
+                                               {"zs_value", &Reading::zs_value}};
+constexpr size_t kOptionalCount = std::size(kOptionalColumns);
+
+// The columns one statement writes. A column no row of it has a value for is left to its
+// default (NULL, flag 'N', backfilled FALSE): real-time packets carry Rtd and Flag alone,
+// and every literal MariaDB need not parse is time saved.
+struct InsertColumns {
+  std::array<bool, kOptionalCount> optional{};
+  bool flag = false;
+  bool backfilled = false;
+};
+
+InsertColumns ColumnsOf(absl::Span<const ReadingRow* const> rows) {
+  InsertColumns c;
+  for (const ReadingRow* row : rows) {
+    for (size_t i = 0; i < kOptionalCount; ++i) {
+      c.optional[i] = c.optional[i] || (row->reading.*kOptionalColumns[i].value).has_value();
+    }
+    c.flag = c.flag || row->reading.flag != "N";
+    c.backfilled = c.backfilled || row->reading.backfilled;
+  }
+  return c;
+}
+
+std::string InsertHead(const InsertColumns& c) {
+  std::string sql = "INSERT INTO reading (mn, pollutant, kind, data_time, outlet_id";
+  for (size_t i = 0; i < kOptionalCount; ++i) {
+    if (c.optional[i]) absl::StrAppend(&sql, ", ", kOptionalColumns[i].name);
+  }
+  if (c.flag) sql.append(", flag");
+  if (c.backfilled) sql.append(", backfilled");
+  sql.append(", source, receive_time) VALUES ");
+  return sql;
+}
+
+// Appends the row's tuple of `c`'s columns; false if a value has no literal (a number not
+// finite or a time outside DATETIME, which the domain's reading checks never let through).
+bool AppendRow(std::string& sql, const ReadingRow& row, const InsertColumns& c) {
   const Reading& r = row.reading;
   sql.push_back('(');
   AppendSqlString(sql, r.mn);
   sql.push_back(',');
   AppendSqlString(sql, r.pollutant);
   absl::StrAppend(&sql, ",", static_cast<int>(r.kind), ",");
-  AppendSqlDateTime(sql, r.data_time);
+  if (!AppendSqlDateTimeNumber(sql, r.data_time)) return false;
   absl::StrAppend(&sql, ",", row.outlet_id);
-  for (const std::optional<double>* v :
-       {&r.value, &r.min_value, &r.max_value, &r.cou, &r.zs_value}) {
+  for (size_t i = 0; i < kOptionalCount; ++i) {
+    if (!c.optional[i]) continue;
     sql.push_back(',');
-    if (!AppendSqlDouble(sql, *v)) return false;
+    if (!AppendSqlDouble(sql, r.*kOptionalColumns[i].value)) return false;
   }
-  sql.push_back(',');
-  AppendSqlString(sql, r.flag);
-  absl::StrAppend(&sql, ",", r.backfilled ? 1 : 0, ",", static_cast<int>(row.source), ",");
-  AppendSqlDateTimeMicros(sql, row.receive_time);
+  if (c.flag) {
+    sql.push_back(',');
+    AppendSqlString(sql, r.flag);
+  }
+  if (c.backfilled) absl::StrAppend(&sql, ",", r.backfilled ? 1 : 0);
+  absl::StrAppend(&sql, ",", static_cast<int>(row.source), ",");
+  if (!AppendSqlDateTimeMicrosNumber(sql, row.receive_time)) return false;
   sql.push_back(')');
   return true;
 }
@@ -85,16 +132,18 @@ absl::StatusOr<std::vector<std::string>> InsertStatements(
     const std::vector<const ReadingRow*>& rows) {
   std::vector<std::string> statements;
   for (size_t first = 0; first < rows.size(); first += kRowsPerStatement) {
-    const size_t last = std::min(rows.size(), first + kRowsPerStatement);
-    std::string sql(kInsertHead);
-    sql.reserve(kInsertHead.size() + (last - first) * 200 + kInsertTail.size());
-    for (size_t i = first; i < last; ++i) {
-      if (i > first) sql.push_back(',');
-      if (!AppendRow(sql, *rows[i])) {
-        const Reading& r = rows[i]->reading;
-        return absl::InvalidArgumentError(absl::StrCat("reading ", r.mn, " ", r.pollutant, " ",
-                                                       absl::FormatTime(r.data_time),
-                                                       " has a value that is not a finite number"));
+    const absl::Span<const ReadingRow* const> part =
+        absl::MakeConstSpan(rows).subspan(first, kRowsPerStatement);
+    const InsertColumns columns = ColumnsOf(part);
+    std::string sql = InsertHead(columns);
+    sql.reserve(sql.size() + part.size() * 200 + kInsertTail.size());
+    for (size_t i = 0; i < part.size(); ++i) {
+      if (i > 0) sql.push_back(',');
+      if (!AppendRow(sql, *part[i], columns)) {
+        const Reading& r = part[i]->reading;
+        return absl::InvalidArgumentError(
+            absl::StrCat("reading ", r.mn, " ", r.pollutant, " ", absl::FormatTime(r.data_time),
+                         " has a value that is not a finite number or a time outside DATETIME"));
       }
     }
     sql.append(kInsertTail.data(), kInsertTail.size());

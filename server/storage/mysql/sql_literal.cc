@@ -55,4 +55,26 @@ void AppendSqlDateTimeMicros(std::string& out, absl::Time t) {
                         absl::ToInt64Microseconds(info.subsecond));
 }
 
+namespace {
+
+bool AppendDateTimeNumber(std::string& out, absl::Time t, bool micros) {
+  const absl::TimeZone::CivilInfo info = absl::UTCTimeZone().At(TruncateToMicros(t));
+  const absl::CivilSecond& c = info.cs;
+  if (c.year() < 1000 || c.year() > 9999) return false;
+  absl::StrAppendFormat(&out, "%04d%02d%02d%02d%02d%02d", c.year(), c.month(), c.day(), c.hour(),
+                        c.minute(), c.second());
+  if (micros) absl::StrAppendFormat(&out, ".%06d", absl::ToInt64Microseconds(info.subsecond));
+  return true;
+}
+
+}  // namespace
+
+bool AppendSqlDateTimeNumber(std::string& out, absl::Time t) {
+  return AppendDateTimeNumber(out, t, false);
+}
+
+bool AppendSqlDateTimeMicrosNumber(std::string& out, absl::Time t) {
+  return AppendDateTimeNumber(out, t, true);
+}
+
 }  // namespace ecocase::storage::mysql

@@ -32,4 +32,11 @@ void AppendSqlDateTime(std::string& out, absl::Time t);
 // 'YYYY-MM-DD HH:MM:SS.ffffff', UTC with whole microseconds, as FormatSqlTime (sql_time.h).
 void AppendSqlDateTimeMicros(std::string& out, absl::Time t);
 
+// A DATETIME as the number YYYYMMDDhhmmss (UTC, whole seconds), or YYYYMMDDhhmmss.ffffff
+// (whole microseconds): MariaDB stores a number into a DATETIME column for less work than
+// it spends on the quoted text. False, and nothing appended, outside the years 1000-9999
+// that DATETIME holds, where the number would name another time.
+[[nodiscard]] bool AppendSqlDateTimeNumber(std::string& out, absl::Time t);
+[[nodiscard]] bool AppendSqlDateTimeMicrosNumber(std::string& out, absl::Time t);
+
 }  // namespace ecocase::storage::mysql

@@ -64,6 +64,22 @@ TEST(SqlLiteralTest, TimesAreUtcDateTimes) {
   AppendSqlDateTimeMicros(micros, t);
   EXPECT_EQ(whole, "'2026-03-07 08:09:05'");
   EXPECT_EQ(micros, "'2026-03-07 08:09:05.000042'");
+
+  std::string number, number_micros;
+  EXPECT_TRUE(AppendSqlDateTimeNumber(number, t));
+  EXPECT_TRUE(AppendSqlDateTimeMicrosNumber(number_micros, t));
+  EXPECT_EQ(number, "20260307080905");
+  EXPECT_EQ(number_micros, "20260307080905.000042");
+}
+
+TEST(SqlLiteralTest, ATimeOutsideDateTimeHasNoNumber) {
+  for (int year : {999, 10000}) {
+    const absl::Time t = absl::FromCivil(absl::CivilSecond(year, 1, 1), absl::UTCTimeZone());
+    std::string out = "x";
+    EXPECT_FALSE(AppendSqlDateTimeNumber(out, t));
+    EXPECT_FALSE(AppendSqlDateTimeMicrosNumber(out, t));
+    EXPECT_EQ(out, "x");
+  }
 }
 
 }  // namespace
