@@ -1,6 +1,5 @@
 #include "storage/mysql/mysql_reading_repository.h"
 
-#include <cppconn/datatype.h>
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 #include <cppconn/statement.h>

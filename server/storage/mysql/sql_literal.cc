@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "storage/mysql/sql_time.h"
 
@@ -40,19 +41,8 @@ bool AppendSqlDouble(std::string& out, const std::optional<double>& value) {
   return true;
 }
 
-void AppendSqlDateTime(std::string& out, absl::Time t) {
-  const absl::CivilSecond c = absl::ToCivilSecond(t, absl::UTCTimeZone());
-  absl::StrAppendFormat(&out, "'%04d-%02d-%02d %02d:%02d:%02d'", c.year(), c.month(), c.day(),
-                        c.hour(), c.minute(), c.second());
-}
-
 void AppendSqlDateTimeMicros(std::string& out, absl::Time t) {
-  const absl::Time micros = TruncateToMicros(t);
-  const absl::TimeZone::CivilInfo info = absl::UTCTimeZone().At(micros);
-  const absl::CivilSecond& c = info.cs;
-  absl::StrAppendFormat(&out, "'%04d-%02d-%02d %02d:%02d:%02d.%06d'", c.year(), c.month(), c.day(),
-                        c.hour(), c.minute(), c.second(),
-                        absl::ToInt64Microseconds(info.subsecond));
+  absl::StrAppend(&out, "'", FormatSqlTime(t), "'");
 }
 
 namespace {

@@ -9,10 +9,11 @@
 
 namespace ecocase::storage::mysql {
 
-// Values written into SQL text as literals, for the one statement where a server-side
-// prepare costs more than the work: the reading writer's multi-row INSERTs, whose prepare of
-// thousands of placeholders (parse, metadata sent back, close) took a fifth of MariaDB's CPU.
-// Every other statement binds parameters.
+// Values written into SQL text as literals, for the statements of the reading writer's
+// batches (readings, devices' last_seen, evaluation requests), where a server-side prepare
+// costs more than the work: preparing a multi-row INSERT of thousands of placeholders (parse,
+// metadata sent back, close) took a fifth of MariaDB's CPU. Every other statement binds
+// parameters.
 //
 // Each function appends to `out`. The escaping assumes the session settings every pooled
 // connection gets (connection_pool.cc): a utf8mb4 connection, backslash escapes on (the
@@ -25,9 +26,6 @@ void AppendSqlString(std::string& out, absl::string_view text);
 // exponent form, which the server parses as a DOUBLE (never as DECIMAL). NULL when absent.
 // A value that is not finite has no SQL literal: false, and nothing appended.
 [[nodiscard]] bool AppendSqlDouble(std::string& out, const std::optional<double>& value);
-
-// 'YYYY-MM-DD HH:MM:SS', whole seconds of UTC (a DATETIME column without fraction).
-void AppendSqlDateTime(std::string& out, absl::Time t);
 
 // 'YYYY-MM-DD HH:MM:SS.ffffff', UTC with whole microseconds, as FormatSqlTime (sql_time.h).
 void AppendSqlDateTimeMicros(std::string& out, absl::Time t);
