@@ -39,14 +39,12 @@ absl::Status WrongCredentials() {
 
 storage::AuditEntry UserAudit(const domain::Principal& actor, absl::string_view action,
                               const ecocase::v1::User& result) {
-  storage::AuditEntry e;
-  e.actor = actor.ResourceName();
-  e.action = std::string(action);
-  e.resource = result.name();
-  e.change_digest = MessageDigest(result);
-  if (result.district_codes_size() > 0) e.district_code = result.district_codes(0);
-  e.enterprise_uscc = result.enterprise_uscc();
-  return e;
+  return {.actor = actor.ResourceName(),
+          .action = std::string(action),
+          .resource = result.name(),
+          .change_digest = MessageDigest(result),
+          .district_code = result.district_codes_size() > 0 ? result.district_codes(0) : "",
+          .enterprise_uscc = result.enterprise_uscc()};
 }
 
 }  // namespace

@@ -35,15 +35,16 @@ absl::StatusOr<int> CaseOverdueSweep::ReportOverdue(int batch) {
           }
           ECOCASE_RETURN_IF_ERROR(
               alerts_.Append(tx, CaseOverdueAlert(c, *clocks, due_time), now).status());
-          storage::AuditEntry audit;
-          audit.actor = actor;
-          audit.action = "MarkCaseOverdue";
-          audit.resource = c.ResourceName();
-          audit.change_digest = security::Sha256Hex(
-              absl::StrCat(c.ResourceName(), " ",
-                           absl::FormatTime(absl::RFC3339_full, due_time, absl::UTCTimeZone())));
-          audit.district_code = c.district_code;
-          return storage::MutationResult{"", audit};
+          return storage::MutationResult{
+              "",
+              {.actor = actor,
+               .action = "MarkCaseOverdue",
+               .resource = c.ResourceName(),
+               .change_digest = security::Sha256Hex(absl::StrCat(
+                   c.ResourceName(), " ",
+                   absl::FormatTime(absl::RFC3339_full, due_time, absl::UTCTimeZone()))),
+               .district_code = c.district_code,
+               .enterprise_uscc = ""}};
         });
     if (result.ok()) {
       ++reported;

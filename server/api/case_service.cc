@@ -37,20 +37,12 @@ constexpr int kMaxCandidates = 200;
 storage::AuditEntry CaseAudit(const std::string& actor, absl::string_view action,
                               const domain::EnforcementCase& c,
                               const google::protobuf::Message& digest_of) {
-  storage::AuditEntry e;
-  e.actor = actor;
-  e.action = std::string(action);
-  e.resource = c.ResourceName();
-  e.change_digest = MessageDigest(digest_of);
-  e.district_code = c.district_code;
-  e.enterprise_uscc = c.enterprise_uscc;
-  return e;
-}
-
-absl::StatusOr<std::optional<storage::CaseCursor>> CursorFromKey(const std::string& key) {
-  ECOCASE_ASSIGN_OR_RETURN(std::optional<TimeIdKey> k, ParseTimeIdKey(key));
-  if (!k.has_value()) return std::optional<storage::CaseCursor>();
-  return std::optional<storage::CaseCursor>(storage::CaseCursor{k->time, k->id});
+  return {.actor = actor,
+          .action = std::string(action),
+          .resource = c.ResourceName(),
+          .change_digest = MessageDigest(digest_of),
+          .district_code = c.district_code,
+          .enterprise_uscc = c.enterprise_uscc};
 }
 
 bool IsParty(const domain::Principal& caller) { return caller.role == domain::Role::kEnterprise; }
@@ -255,7 +247,8 @@ absl::Status CaseServiceImpl::DoList(grpc::ServerContext* context,
        filter.source_link, filter.enterprise_uscc, filter.open_only ? "open" : "",
        filter.overdue_only ? absl::StrCat("overdue", absl::ToUnixSeconds(now) / 3600) : ""});
   ECOCASE_ASSIGN_OR_RETURN(Page page, ParsePage(request.page_size(), request.page_token(), query));
-  ECOCASE_ASSIGN_OR_RETURN(std::optional<storage::CaseCursor> after, CursorFromKey(page.after));
+  ECOCASE_ASSIGN_OR_RETURN(std::optional<storage::CaseCursor> after,
+                           ParseTimeIdCursor<storage::CaseCursor>(page.after));
   ECOCASE_ASSIGN_OR_RETURN(
       std::vector<domain::EnforcementCase> cases,
       cases_.List(storage::Scope::For(caller, options_.city_code), filter, page.size + 1, after));
@@ -266,8 +259,7 @@ absl::Status CaseServiceImpl::DoList(grpc::ServerContext* context,
   }
   if (more) {
     const domain::EnforcementCase& last = cases.back();
-    response.set_next_page_token(
-        MakePageToken(query, TimeIdKeyText(last.create_time, last.id)));
+    response.set_next_page_token(MakePageToken(query, TimeIdKeyText(last.create_time, last.id)));
   }
   return absl::OkStatus();
 }
@@ -885,7 +877,8 @@ absl::Status CaseServiceImpl::DoPublicDecisions(const v1::ListPublicDecisionsReq
   }
   const std::string query = QueryFingerprint({"ListPublicDecisions", filter.district_code});
   ECOCASE_ASSIGN_OR_RETURN(Page page, ParsePage(request.page_size(), request.page_token(), query));
-  ECOCASE_ASSIGN_OR_RETURN(std::optional<storage::CaseCursor> after, CursorFromKey(page.after));
+  ECOCASE_ASSIGN_OR_RETURN(std::optional<storage::CaseCursor> after,
+                           ParseTimeIdCursor<storage::CaseCursor>(page.after));
   ECOCASE_ASSIGN_OR_RETURN(std::vector<domain::EnforcementCase> cases,
                            cases_.List(storage::Scope::All(), filter, page.size + 1, after));
   const bool more = static_cast<int>(cases.size()) > page.size;
@@ -893,8 +886,7 @@ absl::Status CaseServiceImpl::DoPublicDecisions(const v1::ListPublicDecisionsReq
   for (const domain::EnforcementCase& c : cases) *out.add_decisions() = ToPublicProto(c);
   if (more) {
     const domain::EnforcementCase& last = cases.back();
-    out.set_next_page_token(
-        MakePageToken(query, TimeIdKeyText(last.create_time, last.id)));
+    out.set_next_page_token(MakePageToken(query, TimeIdKeyText(last.create_time, last.id)));
   }
   return absl::OkStatus();
 }

@@ -43,15 +43,16 @@ absl::StatusOr<int> ComplaintOverdueSweep::ReportOverdue(int batch) {
             }
             ECOCASE_RETURN_IF_ERROR(
                 alerts_.Append(tx, ComplaintOverdueAlert(c, clock, due_time), now).status());
-            storage::AuditEntry audit;
-            audit.actor = actor;
-            audit.action = "MarkComplaintOverdue";
-            audit.resource = c.ResourceName();
-            audit.change_digest = security::Sha256Hex(
-                absl::StrCat(c.ResourceName(), acceptance ? " acceptance " : " closure ",
-                             absl::FormatTime(absl::RFC3339_full, due_time, absl::UTCTimeZone())));
-            audit.district_code = c.location.district_code;
-            return storage::MutationResult{"", audit};
+            return storage::MutationResult{
+                "",
+                {.actor = actor,
+                 .action = "MarkComplaintOverdue",
+                 .resource = c.ResourceName(),
+                 .change_digest = security::Sha256Hex(absl::StrCat(
+                     c.ResourceName(), acceptance ? " acceptance " : " closure ",
+                     absl::FormatTime(absl::RFC3339_full, due_time, absl::UTCTimeZone()))),
+                 .district_code = c.location.district_code,
+                 .enterprise_uscc = ""}};
           });
       if (result.ok()) {
         ++reported;

@@ -47,19 +47,12 @@ constexpr int kMaxSuggestions = 50;
 storage::AuditEntry ComplaintAudit(const std::string& actor, absl::string_view action,
                                    const domain::Complaint& complaint,
                                    const google::protobuf::Message& digest_of) {
-  storage::AuditEntry e;
-  e.actor = actor;
-  e.action = std::string(action);
-  e.resource = complaint.ResourceName();
-  e.change_digest = MessageDigest(digest_of);
-  e.district_code = complaint.location.district_code;
-  return e;
-}
-
-absl::StatusOr<std::optional<storage::ComplaintCursor>> CursorFromKey(const std::string& key) {
-  ECOCASE_ASSIGN_OR_RETURN(std::optional<TimeIdKey> k, ParseTimeIdKey(key));
-  if (!k.has_value()) return std::optional<storage::ComplaintCursor>();
-  return std::optional<storage::ComplaintCursor>(storage::ComplaintCursor{k->time, k->id});
+  return {.actor = actor,
+          .action = std::string(action),
+          .resource = complaint.ResourceName(),
+          .change_digest = MessageDigest(digest_of),
+          .district_code = complaint.location.district_code,
+          .enterprise_uscc = ""};
 }
 
 absl::StatusOr<int64_t> VersionOf(const std::string& etag) {
@@ -314,7 +307,7 @@ absl::Status ComplaintServiceImpl::DoList(grpc::ServerContext* context,
        clocked ? absl::StrCat(absl::ToUnixSeconds(now) / 3600) : ""});
   ECOCASE_ASSIGN_OR_RETURN(Page page, ParsePage(request.page_size(), request.page_token(), query));
   ECOCASE_ASSIGN_OR_RETURN(std::optional<storage::ComplaintCursor> after,
-                           CursorFromKey(page.after));
+                           ParseTimeIdCursor<storage::ComplaintCursor>(page.after));
   ECOCASE_ASSIGN_OR_RETURN(std::vector<domain::Complaint> complaints,
                            complaints_.List(storage::Scope::For(caller, options_.city_code), filter,
                                             page.size + 1, after));
@@ -323,8 +316,7 @@ absl::Status ComplaintServiceImpl::DoList(grpc::ServerContext* context,
   for (const domain::Complaint& c : complaints) *response.add_complaints() = View(c, now);
   if (more) {
     const domain::Complaint& last = complaints.back();
-    response.set_next_page_token(
-        MakePageToken(query, TimeIdKeyText(last.receive_time, last.id)));
+    response.set_next_page_token(MakePageToken(query, TimeIdKeyText(last.receive_time, last.id)));
   }
   return absl::OkStatus();
 }

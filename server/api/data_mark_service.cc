@@ -5,9 +5,7 @@
 #include <optional>
 #include <utility>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "api/data_mark_convert.h"
 #include "api/grpc_status.h"
 #include "api/pagination.h"
@@ -27,27 +25,12 @@ constexpr absl::string_view kService = "ecocase.v1.DataMarkService/";
 
 storage::AuditEntry MarkAudit(const std::string& actor, absl::string_view action,
                               const ev::DataMark& mark, const ecocase::v1::DataMark& result) {
-  storage::AuditEntry e;
-  e.actor = actor;
-  e.action = std::string(action);
-  e.resource = result.name();
-  e.change_digest = MessageDigest(result);
-  e.district_code = mark.district_code;
-  e.enterprise_uscc = mark.enterprise_uscc;
-  return e;
-}
-
-absl::StatusOr<std::optional<storage::DataMarkCursor>> CursorFromKey(const std::string& key) {
-  if (key.empty()) return std::optional<storage::DataMarkCursor>();
-  std::pair<std::string, std::string> parts = absl::StrSplit(key, absl::MaxSplits('/', 1));
-  int64_t micros = 0;
-  storage::DataMarkCursor cursor;
-  if (!absl::SimpleAtoi(parts.first, &micros) || !absl::SimpleAtoi(parts.second, &cursor.id)) {
-    return common::InvalidFieldError(
-        "page_token", "is not a token of this query; start again without page_token");
-  }
-  cursor.create_time = absl::FromUnixMicros(micros);
-  return std::optional<storage::DataMarkCursor>(cursor);
+  return {.actor = actor,
+          .action = std::string(action),
+          .resource = result.name(),
+          .change_digest = MessageDigest(result),
+          .district_code = mark.district_code,
+          .enterprise_uscc = mark.enterprise_uscc};
 }
 
 }  // namespace
@@ -188,7 +171,8 @@ absl::Status DataMarkServiceImpl::DoList(grpc::ServerContext* context,
        absl::StrCat(static_cast<int>(request.state())), request.start_time().SerializeAsString(),
        request.end_time().SerializeAsString()});
   ECOCASE_ASSIGN_OR_RETURN(Page page, ParsePage(request.page_size(), request.page_token(), query));
-  ECOCASE_ASSIGN_OR_RETURN(std::optional<storage::DataMarkCursor> after, CursorFromKey(page.after));
+  ECOCASE_ASSIGN_OR_RETURN(std::optional<storage::DataMarkCursor> after,
+                           ParseTimeIdCursor<storage::DataMarkCursor>(page.after));
   ECOCASE_ASSIGN_OR_RETURN(
       std::vector<ev::DataMark> marks,
       marks_.List(storage::Scope::For(caller, city_code_), filter, page.size + 1, after));
@@ -197,8 +181,7 @@ absl::Status DataMarkServiceImpl::DoList(grpc::ServerContext* context,
   for (const ev::DataMark& m : marks) *response.add_data_marks() = ToProto(m);
   if (more) {
     const ev::DataMark& last = marks.back();
-    response.set_next_page_token(
-        MakePageToken(query, absl::StrCat(absl::ToUnixMicros(last.create_time), "/", last.id)));
+    response.set_next_page_token(MakePageToken(query, TimeIdKeyText(last.create_time, last.id)));
   }
   return absl::OkStatus();
 }

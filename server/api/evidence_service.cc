@@ -31,14 +31,12 @@ storage::AuditEntry EvidenceAudit(const domain::Principal& caller, absl::string_
                                   const std::string& resource,
                                   const storage::EvidencePlacement& placement,
                                   const google::protobuf::Message& digest_of) {
-  storage::AuditEntry e;
-  e.actor = caller.ResourceName();
-  e.action = std::string(method);
-  e.resource = resource;
-  e.change_digest = MessageDigest(digest_of);
-  e.district_code = placement.district_code;
-  e.enterprise_uscc = placement.enterprise_uscc;
-  return e;
+  return {.actor = caller.ResourceName(),
+          .action = std::string(method),
+          .resource = resource,
+          .change_digest = MessageDigest(digest_of),
+          .district_code = placement.district_code,
+          .enterprise_uscc = placement.enterprise_uscc};
 }
 
 absl::Status StoreUnconfigured() {

@@ -34,15 +34,15 @@ absl::StatusOr<int> EvidenceUploadSweep::AbandonStale(int batch) {
           }
           ECOCASE_RETURN_IF_ERROR(domain::AbandonUpload(stored.item));
           ECOCASE_RETURN_IF_ERROR(evidence_.StoreProgress(tx, stored.item, now));
-          storage::AuditEntry audit;
-          audit.actor = actor;
-          audit.action = "AbandonStaleUpload";
-          audit.resource = stored.item.ResourceName();
-          audit.change_digest = security::Sha256Hex(
-              absl::StrCat(stored.item.ResourceName(), " ABANDONED ", stored.item.sha256));
-          audit.district_code = stored.placement.district_code;
-          audit.enterprise_uscc = stored.placement.enterprise_uscc;
-          return storage::MutationResult{"", audit};
+          return storage::MutationResult{
+              "",
+              {.actor = actor,
+               .action = "AbandonStaleUpload",
+               .resource = stored.item.ResourceName(),
+               .change_digest = security::Sha256Hex(
+                   absl::StrCat(stored.item.ResourceName(), " ABANDONED ", stored.item.sha256)),
+               .district_code = stored.placement.district_code,
+               .enterprise_uscc = stored.placement.enterprise_uscc}};
         });
     if (skipped) continue;
     if (!result.ok()) return result.status();

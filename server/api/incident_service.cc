@@ -8,7 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "api/grpc_status.h"
 #include "api/incident_convert.h"
 #include "api/pagination.h"
@@ -39,19 +39,6 @@ int Utf8Length(absl::string_view text) {
   int n = 0;
   for (unsigned char c : text) n += (c & 0xC0) != 0x80;
   return n;
-}
-
-absl::StatusOr<std::optional<storage::IncidentCursor>> CursorFromKey(const std::string& key) {
-  if (key.empty()) return std::optional<storage::IncidentCursor>();
-  std::pair<std::string, std::string> parts = absl::StrSplit(key, absl::MaxSplits('/', 1));
-  int64_t micros = 0;
-  storage::IncidentCursor cursor;
-  if (!absl::SimpleAtoi(parts.first, &micros) || !absl::SimpleAtoi(parts.second, &cursor.id)) {
-    return common::InvalidFieldError(
-        "page_token", "is not a token of this query; start again without page_token");
-  }
-  cursor.open_time = absl::FromUnixMicros(micros);
-  return std::optional<storage::IncidentCursor>(cursor);
 }
 
 }  // namespace
@@ -114,7 +101,8 @@ absl::Status IncidentServiceImpl::DoList(grpc::ServerContext* context,
        filter.case_candidates_only ? "candidates" : "",
        filter.include_withdrawn ? "withdrawn" : ""});
   ECOCASE_ASSIGN_OR_RETURN(Page page, ParsePage(request.page_size(), request.page_token(), query));
-  ECOCASE_ASSIGN_OR_RETURN(std::optional<storage::IncidentCursor> after, CursorFromKey(page.after));
+  ECOCASE_ASSIGN_OR_RETURN(std::optional<storage::IncidentCursor> after,
+                           ParseTimeIdCursor<storage::IncidentCursor>(page.after));
   ECOCASE_ASSIGN_OR_RETURN(
       std::vector<storage::IncidentRecord> records,
       incidents_.List(storage::Scope::For(caller, city_code_), filter, page.size + 1, after));
@@ -125,8 +113,7 @@ absl::Status IncidentServiceImpl::DoList(grpc::ServerContext* context,
   }
   if (more) {
     const storage::IncidentRecord& last = records.back();
-    response.set_next_page_token(
-        MakePageToken(query, absl::StrCat(absl::ToUnixMicros(last.open_time), "/", last.id)));
+    response.set_next_page_token(MakePageToken(query, TimeIdKeyText(last.open_time, last.id)));
   }
   return absl::OkStatus();
 }

@@ -35,20 +35,12 @@ constexpr int kMaxInspectionPageSize = 200;
 storage::AuditEntry InspectionAudit(const std::string& actor, absl::string_view action,
                                     const domain::InspectionRecord& r,
                                     const google::protobuf::Message& digest_of) {
-  storage::AuditEntry e;
-  e.actor = actor;
-  e.action = std::string(action);
-  e.resource = r.ResourceName();
-  e.change_digest = MessageDigest(digest_of);
-  e.district_code = r.district_code;
-  e.enterprise_uscc = r.enterprise_uscc;
-  return e;
-}
-
-absl::StatusOr<std::optional<storage::InspectionCursor>> CursorFromKey(const std::string& key) {
-  ECOCASE_ASSIGN_OR_RETURN(std::optional<TimeIdKey> k, ParseTimeIdKey(key));
-  if (!k.has_value()) return std::optional<storage::InspectionCursor>();
-  return std::optional<storage::InspectionCursor>(storage::InspectionCursor{k->time, k->id});
+  return {.actor = actor,
+          .action = std::string(action),
+          .resource = r.ResourceName(),
+          .change_digest = MessageDigest(digest_of),
+          .district_code = r.district_code,
+          .enterprise_uscc = r.enterprise_uscc};
 }
 
 }  // namespace
@@ -228,7 +220,7 @@ absl::Status InspectionServiceImpl::DoList(grpc::ServerContext* context,
                            ParsePage(std::min(request.page_size(), kMaxInspectionPageSize),
                                      request.page_token(), query));
   ECOCASE_ASSIGN_OR_RETURN(std::optional<storage::InspectionCursor> after,
-                           CursorFromKey(page.after));
+                           ParseTimeIdCursor<storage::InspectionCursor>(page.after));
   ECOCASE_ASSIGN_OR_RETURN(
       std::vector<domain::InspectionRecord> records,
       inspections_.List(storage::Scope::For(caller, city_code_), filter, page.size + 1, after));
@@ -237,8 +229,7 @@ absl::Status InspectionServiceImpl::DoList(grpc::ServerContext* context,
   for (const domain::InspectionRecord& r : records) *response.add_records() = ToProto(r);
   if (more) {
     const domain::InspectionRecord& last = records.back();
-    response.set_next_page_token(
-        MakePageToken(query, TimeIdKeyText(last.create_time, last.id)));
+    response.set_next_page_token(MakePageToken(query, TimeIdKeyText(last.create_time, last.id)));
   }
   return absl::OkStatus();
 }
@@ -341,9 +332,8 @@ absl::Status InspectionServiceImpl::DoSign(grpc::ServerContext* context,
       request,
       [&](storage::Tx&, domain::InspectionRecord& record, absl::Time now) -> absl::Status {
         // A signature binds only an officer entitled to enforce on the day of signing.
-        absl::StatusOr<domain::User> signer =
-            CheckCertifiedEnforcer(users_, caller.username, "name", record.district_code,
-                                   common::RegulatoryDay(now));
+        absl::StatusOr<domain::User> signer = CheckCertifiedEnforcer(
+            users_, caller.username, "name", record.district_code, common::RegulatoryDay(now));
         if (absl::IsInvalidArgument(signer.status())) {
           return common::WithReason(
               absl::FailedPreconditionError(

@@ -41,6 +41,15 @@ struct TimeIdKey {
 std::string TimeIdKeyText(absl::Time time, int64_t id);
 absl::StatusOr<std::optional<TimeIdKey>> ParseTimeIdKey(absl::string_view key);
 
+// ParseTimeIdKey as a repository's cursor: any aggregate of a time and then an id.
+template <typename Cursor>
+absl::StatusOr<std::optional<Cursor>> ParseTimeIdCursor(absl::string_view key) {
+  absl::StatusOr<std::optional<TimeIdKey>> parsed = ParseTimeIdKey(key);
+  if (!parsed.ok()) return parsed.status();
+  if (!parsed->has_value()) return std::optional<Cursor>();
+  return std::optional<Cursor>(Cursor{(*parsed)->time, (*parsed)->id});
+}
+
 // Joins the parts of a query (method, principal, filters) unambiguously.
 std::string QueryFingerprint(std::initializer_list<absl::string_view> parts);
 

@@ -33,14 +33,12 @@ constexpr size_t kMaxCaseNameLength = 64;
 
 storage::AuditEntry PermitAudit(const std::string& actor, absl::string_view action,
                                 const domain::Permit& permit, const ecocase::v1::Permit& result) {
-  storage::AuditEntry e;
-  e.actor = actor;
-  e.action = std::string(action);
-  e.resource = result.name();
-  e.change_digest = MessageDigest(result);
-  e.district_code = permit.holder_district_code;
-  e.enterprise_uscc = permit.enterprise_uscc;
-  return e;
+  return {.actor = actor,
+          .action = std::string(action),
+          .resource = result.name(),
+          .change_digest = MessageDigest(result),
+          .district_code = permit.holder_district_code,
+          .enterprise_uscc = permit.enterprise_uscc};
 }
 
 absl::StatusOr<absl::CivilDay> RequiredDate(bool present, const google::type::Date& date,
@@ -480,8 +478,8 @@ absl::Status PermitServiceImpl::DoLimitInForce(grpc::ServerContext* context,
   absl::Time t = request.has_time() ? FromTimestamp(request.time()) : clock_.Now();
   ECOCASE_ASSIGN_OR_RETURN(
       storage::LimitInForce found,
-      permits_.FindLimitInForce(storage::Scope::For(caller, options_.city_code), outlet.enterprise_uscc,
-                                outlet.code, request.pollutant_code(), t));
+      permits_.FindLimitInForce(storage::Scope::For(caller, options_.city_code),
+                                outlet.enterprise_uscc, outlet.code, request.pollutant_code(), t));
   response.set_permit(domain::PermitName(found.enterprise_uscc, found.permit_number));
   response.set_version(found.version);
   *response.mutable_limit() = ToProto(found.limit);

@@ -6,9 +6,7 @@
 #include <optional>
 #include <utility>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "api/grpc_status.h"
 #include "api/officer_check.h"
 #include "api/pagination.h"
@@ -33,27 +31,12 @@ constexpr int kMaxWithinDays = 3660;
 
 storage::AuditEntry TaskAudit(const std::string& actor, absl::string_view action,
                               const domain::Task& task, const ecocase::v1::Task& result) {
-  storage::AuditEntry e;
-  e.actor = actor;
-  e.action = std::string(action);
-  e.resource = result.name();
-  e.change_digest = MessageDigest(result);
-  e.district_code = task.district_code;
-  e.enterprise_uscc = task.enterprise_uscc;
-  return e;
-}
-
-absl::StatusOr<std::optional<storage::TaskCursor>> CursorFromKey(const std::string& key) {
-  if (key.empty()) return std::optional<storage::TaskCursor>();
-  std::pair<std::string, std::string> parts = absl::StrSplit(key, absl::MaxSplits('/', 1));
-  int64_t micros = 0;
-  storage::TaskCursor cursor;
-  if (!absl::SimpleAtoi(parts.first, &micros) || !absl::SimpleAtoi(parts.second, &cursor.id)) {
-    return common::InvalidFieldError(
-        "page_token", "is not a token of this query; start again without page_token");
-  }
-  cursor.issue_time = absl::FromUnixMicros(micros);
-  return std::optional<storage::TaskCursor>(cursor);
+  return {.actor = actor,
+          .action = std::string(action),
+          .resource = result.name(),
+          .change_digest = MessageDigest(result),
+          .district_code = task.district_code,
+          .enterprise_uscc = task.enterprise_uscc};
 }
 
 }  // namespace
@@ -118,8 +101,8 @@ absl::Status TaskServiceImpl::CheckOfficers(const domain::Reinspection& reinspec
   for (size_t i = 0; i < reinspection.officers.size(); ++i) {
     const std::string& username = reinspection.officers[i];
     if (username == caller.username) continue;  // Authorized as an OFFICER just now.
-    ECOCASE_RETURN_IF_ERROR(CheckEnabledOfficer(
-        users_, username, absl::StrCat("reinspection.officers[", i, "]")));
+    ECOCASE_RETURN_IF_ERROR(
+        CheckEnabledOfficer(users_, username, absl::StrCat("reinspection.officers[", i, "]")));
   }
   return absl::OkStatus();
 }
@@ -231,7 +214,8 @@ absl::Status TaskServiceImpl::DoList(grpc::ServerContext* context,
        absl::StrCat(request.due_within_days()), filter.district_code,
        request.due_within_days() > 0 ? absl::FormatCivilTime(common::RegulatoryDay(now)) : ""});
   ECOCASE_ASSIGN_OR_RETURN(Page page, ParsePage(request.page_size(), request.page_token(), query));
-  ECOCASE_ASSIGN_OR_RETURN(std::optional<storage::TaskCursor> after, CursorFromKey(page.after));
+  ECOCASE_ASSIGN_OR_RETURN(std::optional<storage::TaskCursor> after,
+                           ParseTimeIdCursor<storage::TaskCursor>(page.after));
   ECOCASE_ASSIGN_OR_RETURN(
       std::vector<domain::Task> tasks,
       tasks_.List(storage::Scope::For(caller, city_code_), filter, page.size + 1, after));
@@ -240,8 +224,7 @@ absl::Status TaskServiceImpl::DoList(grpc::ServerContext* context,
   for (const domain::Task& t : tasks) *response.add_tasks() = ToProto(t, now);
   if (more) {
     const domain::Task& last = tasks.back();
-    response.set_next_page_token(
-        MakePageToken(query, absl::StrCat(absl::ToUnixMicros(last.issue_time), "/", last.id)));
+    response.set_next_page_token(MakePageToken(query, TimeIdKeyText(last.issue_time, last.id)));
   }
   return absl::OkStatus();
 }

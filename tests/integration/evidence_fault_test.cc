@@ -25,6 +25,7 @@
 #include "ecocase/v1/task.grpc.pb.h"
 #include "security/sha256.h"
 #include "testing/child_process.h"
+#include "testing/grpc_calls.h"
 #include "testing/test_database.h"
 #include "testing/uscc.h"
 
@@ -79,31 +80,10 @@ class Server {
   std::shared_ptr<grpc::Channel> channel_;
 };
 
-std::unique_ptr<grpc::ClientContext> Context(const std::string& token,
-                                             absl::Duration deadline = absl::Seconds(30)) {
-  auto ctx = std::make_unique<grpc::ClientContext>();
-  if (!token.empty()) ctx->AddMetadata("authorization", "Bearer " + token);
-  ctx->set_deadline(absl::ToChronoTime(absl::Now() + deadline));
-  return ctx;
-}
-
-std::string Login(const std::shared_ptr<grpc::Channel>& channel, const std::string& user,
-                  const std::string& password) {
-  auto stub = v1::AuthService::NewStub(channel);
-  v1::LoginRequest request;
-  request.set_username(user);
-  request.set_password(password);
-  v1::LoginResponse response;
-  auto ctx = Context("");
-  grpc::Status s = stub->Login(ctx.get(), request, &response);
-  EXPECT_TRUE(s.ok()) << s.error_message();
-  return response.access_token();
-}
-
 // An enterprise in 410802, an officer of the district and a task to attach evidence to;
 // returns the task's name.
 std::string Register(const std::shared_ptr<grpc::Channel>& channel) {
-  const std::string admin = Login(channel, "admin", kAdminPassword);
+  const std::string admin = testing::Login(channel, "admin", kAdminPassword);
   const std::string uscc = testing::ValidUscc("91410802MA3K00001");
   {
     v1::CreateEnterpriseRequest request;
@@ -115,7 +95,7 @@ std::string Register(const std::shared_ptr<grpc::Channel>& channel) {
     e->set_industry_code("D4411");
     e->set_management_class(v1::MANAGEMENT_CLASS_KEY);
     v1::Enterprise out;
-    auto ctx = Context(admin);
+    auto ctx = testing::CallContext(admin);
     grpc::Status s =
         v1::EnterpriseService::NewStub(channel)->CreateEnterprise(ctx.get(), request, &out);
     EXPECT_TRUE(s.ok()) << s.error_message();
@@ -129,7 +109,7 @@ std::string Register(const std::shared_ptr<grpc::Channel>& channel) {
     u->add_district_codes("410802");
     request.set_password(kOfficerPassword);
     v1::User out;
-    auto ctx = Context(admin);
+    auto ctx = testing::CallContext(admin);
     grpc::Status s = v1::AuthService::NewStub(channel)->CreateUser(ctx.get(), request, &out);
     EXPECT_TRUE(s.ok()) << s.error_message();
   }
@@ -143,7 +123,7 @@ std::string Register(const std::shared_ptr<grpc::Channel>& channel) {
   t->add_required_actions("封堵暗管");
   t->mutable_deadline()->set_days(10);
   v1::Task task;
-  auto ctx = Context(Login(channel, "officer", kOfficerPassword));
+  auto ctx = testing::CallContext(testing::Login(channel, "officer", kOfficerPassword));
   grpc::Status s = v1::TaskService::NewStub(channel)->IssueTask(ctx.get(), issue, &task);
   EXPECT_TRUE(s.ok()) << s.error_message();
   return task.name();
@@ -203,7 +183,7 @@ v1::Evidence StartUpload(const std::shared_ptr<grpc::Channel>& channel, const st
   v1::StartEvidenceUploadRequest request;
   *request.mutable_evidence() = declared;
   v1::Evidence out;
-  auto ctx = Context(token);
+  auto ctx = testing::CallContext(token);
   grpc::Status s =
       v1::EvidenceService::NewStub(channel)->StartEvidenceUpload(ctx.get(), request, &out);
   EXPECT_TRUE(s.ok()) << s.error_message();
@@ -215,7 +195,7 @@ grpc::Status Send(const std::shared_ptr<grpc::Channel>& channel, const std::stri
                   const std::string& name, const Content& content, int64_t from, int64_t to,
                   int64_t chunk, v1::Evidence* out,
                   const std::function<void(int64_t sent)>& after_each = nullptr) {
-  auto ctx = Context(token, absl::Minutes(10));
+  auto ctx = testing::CallContext(token, absl::Minutes(10));
   auto stub = v1::EvidenceService::NewStub(channel);
   auto writer = stub->UploadEvidence(ctx.get(), out);
   for (int64_t at = from; at < to; at += chunk) {
@@ -236,7 +216,7 @@ int64_t ResumeOffset(const std::shared_ptr<grpc::Channel>& channel, const std::s
   v1::GetEvidenceUploadRequest request;
   request.set_name(name);
   v1::EvidenceUpload out;
-  auto ctx = Context(token);
+  auto ctx = testing::CallContext(token);
   grpc::Status s =
       v1::EvidenceService::NewStub(channel)->GetEvidenceUpload(ctx.get(), request, &out);
   EXPECT_TRUE(s.ok()) << s.error_message();
@@ -265,7 +245,7 @@ TEST(EvidenceFaultTest, KilledMidUploadLeavesNoHalfItemAndTheUploadResumes) {
     Server server(schema->options(), dir);
     ASSERT_NE(server.port(), 0);
     const std::string parent = Register(server.channel());
-    const std::string token = Login(server.channel(), "officer", kOfficerPassword);
+    const std::string token = testing::Login(server.channel(), "officer", kOfficerPassword);
     name = StartUpload(server.channel(), token, Declare(parent, content, hash)).name();
     ASSERT_FALSE(name.empty());
     v1::Evidence out;
@@ -288,7 +268,7 @@ TEST(EvidenceFaultTest, KilledMidUploadLeavesNoHalfItemAndTheUploadResumes) {
 
   Server again(schema->options(), dir);
   ASSERT_NE(again.port(), 0);
-  const std::string token = Login(again.channel(), "officer", kOfficerPassword);
+  const std::string token = testing::Login(again.channel(), "officer", kOfficerPassword);
   const int64_t offset = ResumeOffset(again.channel(), token, name);
   EXPECT_GT(offset, 0);
   EXPECT_LE(offset, 3 << 20);
@@ -317,7 +297,7 @@ TEST(EvidenceFaultTest, AGibibyteUploadKeepsServerMemoryFlat) {
   Server server(schema->options(), dir);
   ASSERT_NE(server.port(), 0);
   const std::string parent = Register(server.channel());
-  const std::string token = Login(server.channel(), "officer", kOfficerPassword);
+  const std::string token = testing::Login(server.channel(), "officer", kOfficerPassword);
   const std::string name =
       StartUpload(server.channel(), token, Declare(parent, content, hash)).name();
   // Warm up with the first 16 MiB (allocators, gRPC buffers), then measure the rest.

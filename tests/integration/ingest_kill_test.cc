@@ -31,6 +31,7 @@
 #include "ecocase/v1/monitoring.grpc.pb.h"
 #include "storage/mysql/connection_pool.h"
 #include "testing/child_process.h"
+#include "testing/grpc_calls.h"
 #include "testing/test_database.h"
 #include "testing/uscc.h"
 
@@ -59,26 +60,6 @@ std::shared_ptr<grpc::Channel> Channel(int port) {
   return grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials());
 }
 
-std::unique_ptr<grpc::ClientContext> Context(const std::string& token, absl::Duration deadline) {
-  auto ctx = std::make_unique<grpc::ClientContext>();
-  if (!token.empty()) ctx->AddMetadata("authorization", "Bearer " + token);
-  ctx->set_deadline(absl::ToChronoTime(absl::Now() + deadline));
-  return ctx;
-}
-
-std::string Login(const std::shared_ptr<grpc::Channel>& channel, const std::string& user,
-                  const std::string& password) {
-  auto stub = v1::AuthService::NewStub(channel);
-  v1::LoginRequest request;
-  request.set_username(user);
-  request.set_password(password);
-  v1::LoginResponse response;
-  auto ctx = Context("", absl::Seconds(30));
-  grpc::Status s = stub->Login(ctx.get(), request, &response);
-  EXPECT_TRUE(s.ok()) << s.error_message();
-  return response.access_token();
-}
-
 struct DeviceSpec {
   std::string mn;
   v1::DeviceProtocol protocol;  // default: HJ 212-2017, strict, plain text
@@ -88,7 +69,7 @@ struct DeviceSpec {
 // them; returns the station's token.
 std::string Register(const std::shared_ptr<grpc::Channel>& channel,
                      const std::vector<DeviceSpec>& devices = {{kMn, {}}}) {
-  std::string admin = Login(channel, "admin", kAdminPassword);
+  std::string admin = testing::Login(channel, "admin", kAdminPassword);
   auto registry = v1::EnterpriseService::NewStub(channel);
   const std::string uscc = testing::ValidUscc("91410802MA3K00001");
   {
@@ -101,7 +82,7 @@ std::string Register(const std::shared_ptr<grpc::Channel>& channel,
     e->set_industry_code("D4411");
     e->set_management_class(v1::MANAGEMENT_CLASS_KEY);
     v1::Enterprise out;
-    auto ctx = Context(admin, absl::Seconds(30));
+    auto ctx = testing::CallContext(admin, absl::Seconds(30));
     grpc::Status s = registry->CreateEnterprise(ctx.get(), request, &out);
     EXPECT_TRUE(s.ok()) << s.error_message();
   }
@@ -112,7 +93,7 @@ std::string Register(const std::shared_ptr<grpc::Channel>& channel,
     request.mutable_outlet()->set_display_name("1 号锅炉烟囱");
     request.mutable_outlet()->add_pollutant_codes("a21026");
     v1::Outlet out;
-    auto ctx = Context(admin, absl::Seconds(30));
+    auto ctx = testing::CallContext(admin, absl::Seconds(30));
     grpc::Status s = registry->CreateOutlet(ctx.get(), request, &out);
     EXPECT_TRUE(s.ok()) << s.error_message();
   }
@@ -123,7 +104,7 @@ std::string Register(const std::shared_ptr<grpc::Channel>& channel,
     request.set_device_password("123456");
     *request.mutable_protocol() = device.protocol;
     v1::Device out;
-    auto ctx = Context(admin, absl::Seconds(30));
+    auto ctx = testing::CallContext(admin, absl::Seconds(30));
     grpc::Status s = registry->BindDevice(ctx.get(), request, &out);
     EXPECT_TRUE(s.ok()) << s.error_message();
   }
@@ -138,11 +119,11 @@ std::string Register(const std::shared_ptr<grpc::Channel>& channel,
     for (const DeviceSpec& device : devices) u->add_device_mns(device.mn);
     request.set_password("collector-password-1");
     v1::User out;
-    auto ctx = Context(admin, absl::Seconds(30));
+    auto ctx = testing::CallContext(admin, absl::Seconds(30));
     grpc::Status s = auth->CreateUser(ctx.get(), request, &out);
     EXPECT_TRUE(s.ok()) << s.error_message();
   }
-  return Login(channel, "collector", "collector-password-1");
+  return testing::Login(channel, "collector", "collector-password-1");
 }
 
 // Batch `b` holds readings whose data times are seconds b*100 .. b*100+99 after `base`.
@@ -183,7 +164,7 @@ TEST(IngestKillTest, SigkillMidIngestLosesNoAcknowledgedReading) {
       while (!stop) {
         int b = next_batch++;
         v1::IngestReadingsResponse response;
-        auto ctx = Context(token, absl::Seconds(10));
+        auto ctx = testing::CallContext(token, absl::Seconds(10));
         grpc::Status s = stub->IngestReadings(ctx.get(), Batch(b, base), &response);
         absl::MutexLock lock(&mu);
         if (s.ok() && response.accepted_count() == kReadingsPerBatch) {
@@ -224,7 +205,7 @@ TEST(IngestKillTest, SigkillMidIngestLosesNoAcknowledgedReading) {
   auto again = v1::MonitoringService::NewStub(Channel(port));
   for (int b : unacked) {
     v1::IngestReadingsResponse response;
-    auto ctx = Context(token, absl::Seconds(30));
+    auto ctx = testing::CallContext(token, absl::Seconds(30));
     grpc::Status s = again->IngestReadings(ctx.get(), Batch(b, base), &response);
     ASSERT_TRUE(s.ok()) << s.error_message();
     EXPECT_EQ(response.accepted_count(), kReadingsPerBatch);

@@ -9,11 +9,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "security/field_cipher.h"
+#include "testing/grpc_calls.h"
 
 namespace ecocase::testing {
 
-TestApp::TestApp() : clock_(absl::FromCivil(absl::CivilSecond(2026, 3, 2, 9, 0, 0),
-                                             absl::FixedTimeZone(8 * 3600))) {}
+TestApp::TestApp()
+    : clock_(
+          absl::FromCivil(absl::CivilSecond(2026, 3, 2, 9, 0, 0), absl::FixedTimeZone(8 * 3600))) {}
 
 std::unique_ptr<TestApp> TestApp::Start(
     const std::string& label, const std::function<void(app::ApplicationOptions&)>& adjust) {
@@ -25,7 +27,7 @@ std::unique_ptr<TestApp> TestApp::Start(
   o.server.listen_address = "127.0.0.1:0";
   o.server.plaintext = true;
   o.monitoring.hj212.listen_address = "127.0.0.1";  // port 0: a free one
-  o.passwords.pbkdf2_iterations = 1000;  // Tests need speed, not attack resistance.
+  o.passwords.pbkdf2_iterations = 1000;             // Tests need speed, not attack resistance.
   o.health_probe_interval = absl::Milliseconds(200);
   o.replica_id = absl::StrCat("test-", label);
   o.bootstrap_admin_password = kAdminPassword;
@@ -61,21 +63,11 @@ TestApp::~TestApp() {
 }
 
 std::unique_ptr<grpc::ClientContext> TestApp::Context(const std::string& token) {
-  auto ctx = std::make_unique<grpc::ClientContext>();
-  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-  if (!token.empty()) ctx->AddMetadata("authorization", "Bearer " + token);
-  return ctx;
+  return CallContext(token);
 }
 
 std::string TestApp::Login(const std::string& username, const std::string& password) {
-  v1::LoginRequest request;
-  request.set_username(username);
-  request.set_password(password);
-  v1::LoginResponse response;
-  auto ctx = Context("");
-  grpc::Status s = auth_->Login(ctx.get(), request, &response);
-  EXPECT_TRUE(s.ok()) << "login " << username << ": " << s.error_message();
-  return response.access_token();
+  return testing::Login(*auth_, username, password);
 }
 
 std::string TestApp::CreateUserAndLogin(const std::string& username, v1::Role role,
@@ -111,7 +103,8 @@ void TestApp::CreateEnterprise(const std::string& uscc, const std::string& distr
   e->set_management_class(v1::MANAGEMENT_CLASS_KEY);
   v1::Enterprise out;
   auto ctx = Context(AdminToken());
-  grpc::Status s = v1::EnterpriseService::NewStub(channel_)->CreateEnterprise(ctx.get(), request, &out);
+  grpc::Status s =
+      v1::EnterpriseService::NewStub(channel_)->CreateEnterprise(ctx.get(), request, &out);
   EXPECT_TRUE(s.ok()) << "create enterprise " << uscc << ": " << s.error_message();
 }
 
