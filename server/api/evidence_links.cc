@@ -23,13 +23,7 @@ absl::Status EvidenceLinks::CheckLinkable(absl::string_view ref,
     if (absl::IsNotFound(item.status())) return not_found;
     if (!item.ok()) return item.status();
     if (item->placement.district_code != district_code) return not_found;
-    if (item->item.state != domain::EvidenceState::kStored) {
-      return common::WithReason(absl::FailedPreconditionError(absl::StrCat(
-                                    ref, " is ", domain::EvidenceStateName(item->item.state),
-                                    ": only an item stored whole and verified is evidence")),
-                                "EVIDENCE_STATE");
-    }
-    return absl::OkStatus();
+    return domain::CheckCitable(item->item);
   }
   if (absl::StartsWith(ref, "inspections/")) {
     ECOCASE_ASSIGN_OR_RETURN(const int64_t id, domain::InspectionIdFromName(ref, "evidence"));
@@ -37,15 +31,7 @@ absl::Status EvidenceLinks::CheckLinkable(absl::string_view ref,
     if (absl::IsNotFound(record.status())) return not_found;
     if (!record.ok()) return record.status();
     if (record->district_code != district_code) return not_found;
-    if (record->state != domain::InspectionState::kSigned) {
-      return common::WithReason(
-          absl::FailedPreconditionError(absl::StrCat(
-              ref,
-              " is still a draft: a record is evidence once every officer and the party "
-              "(or the witness of its refusal) signed")),
-          "INSPECTION_STATE");
-    }
-    return absl::OkStatus();
+    return domain::CheckCitable(*record);
   }
   return common::InvalidFieldError("evidence", "must be `evidence/{id}` or `inspections/{id}`");
 }

@@ -273,6 +273,13 @@ absl::Status AbandonUpload(EvidenceItem& item) {
   return absl::OkStatus();
 }
 
+absl::Status CheckCitable(const EvidenceItem& item) {
+  if (item.state == EvidenceState::kStored) return absl::OkStatus();
+  return Refused("EVIDENCE_STATE",
+                 absl::StrCat(item.ResourceName(), " is ", EvidenceStateName(item.state),
+                              ": only an item stored whole and verified is evidence"));
+}
+
 bool MaySeeEvidence(const EvidenceItem& item, const EvidenceViewer& viewer) {
   switch (viewer.role) {
     case Role::kAdmin:

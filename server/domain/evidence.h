@@ -153,6 +153,10 @@ absl::Status CompleteUpload(EvidenceItem& item, absl::string_view computed_sha25
 // UPLOADING -> ABANDONED. A STORED item is immutable (EVIDENCE_STATE); ABANDONED is a no-op.
 absl::Status AbandonUpload(EvidenceItem& item);
 
+// Only an item stored whole and verified is evidence a record or a case may cite:
+// FAILED_PRECONDITION EVIDENCE_STATE otherwise.
+absl::Status CheckCitable(const EvidenceItem& item);
+
 // Who is asking to see an item; the API works the booleans out from the item's parent.
 struct EvidenceViewer {
   Role role = Role::kUnspecified;

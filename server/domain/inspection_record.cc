@@ -104,6 +104,14 @@ absl::Status CheckMutable(const InspectionRecord& record) {
                               " is signed and cannot change: record a correction instead"));
 }
 
+absl::Status CheckCitable(const InspectionRecord& record) {
+  if (record.state == InspectionState::kSigned) return absl::OkStatus();
+  return Refused("INSPECTION_STATE",
+                 absl::StrCat(record.ResourceName(),
+                              " is still a draft: a record is evidence once every officer and "
+                              "the party (or the witness of its refusal) signed"));
+}
+
 absl::Status ValidateDraft(InspectionRecord& record, absl::string_view prefix, absl::Time now) {
   auto field = [&](absl::string_view name) { return absl::StrCat(prefix, ".", name); };
   if (!InspectionKindFromName(InspectionKindName(record.kind))) {
@@ -197,11 +205,7 @@ absl::Status UpdateDraft(InspectionRecord& record, InspectionRecord draft, absl:
 
 absl::Status AttachEvidence(InspectionRecord& record, const EvidenceItem& item, absl::Time now) {
   ECOCASE_RETURN_IF_ERROR(CheckMutable(record));
-  if (item.state != EvidenceState::kStored) {
-    return Refused("EVIDENCE_STATE",
-                   absl::StrCat(item.ResourceName(), " is ", EvidenceStateName(item.state),
-                                ": only a STORED item can be attached"));
-  }
+  ECOCASE_RETURN_IF_ERROR(CheckCitable(item));
   if (std::any_of(record.evidence.begin(), record.evidence.end(),
                   [&](const AttachedEvidence& e) { return e.id == item.id; })) {
     return absl::OkStatus();

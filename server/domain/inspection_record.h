@@ -111,6 +111,10 @@ absl::StatusOr<int64_t> InspectionIdFromName(absl::string_view name, absl::strin
 // FAILED_PRECONDITION INSPECTION_SIGNED when the record is SIGNED; OK for drafts.
 absl::Status CheckMutable(const InspectionRecord& record);
 
+// A record is evidence a case may cite once every officer and the party (or the witness of
+// its refusal) signed: FAILED_PRECONDITION INSPECTION_STATE for a draft.
+absl::Status CheckCitable(const InspectionRecord& record);
+
 // Checks a draft's fields (under `prefix`, e.g. "inspection"): kind, USCC (optional,
 // normalised), party name, person present and title, place, district code, the times
 // (now: the end is not in the future beyond a minute of clock skew), 1-10 distinct officers
